@@ -16,7 +16,8 @@ static struct {
 	bool own_file;
 	bool use_syslog;
 	bool timestamps;
-	char last[256];     /* for --mute: the last message format seen */
+	char ident[64];     /* openlog() keeps the pointer, so we own the string */
+	char last[256];     /* for --mute: the last message text seen */
 	int repeats;
 	int muted;
 } L = { .verb = 1, .timestamps = true };
@@ -48,7 +49,8 @@ int log_configure(const struct log_config *cfg)
 		L.own_file = true;
 	}
 	if (cfg->syslog_ident && !f) {
-		openlog(cfg->syslog_ident, LOG_PID, LOG_DAEMON);
+		snprintf(L.ident, sizeof(L.ident), "%s", cfg->syslog_ident);
+		openlog(L.ident, LOG_PID, LOG_DAEMON);
 		L.use_syslog = true;
 	}
 	return 0;
@@ -75,12 +77,16 @@ bool log_enabled(int level)
 	return (level & M_LEVEL_MASK) <= L.verb || (level & M_LEVEL_MASK) == M_FATAL;
 }
 
-/* --mute N: after N consecutive repeats of one message, drop the rest. */
-static bool log_muted(const char *fmt)
+static void log_write(int level, const char *text);
+
+/* --mute N: after N consecutive repeats of one message, drop the rest.
+ * Messages are compared as formatted text, so different errors logged
+ * through one "%s" format are not mistaken for repeats. */
+static bool log_muted(const char *text)
 {
 	if (L.mute <= 0)
 		return false;
-	if (strncmp(L.last, fmt, sizeof(L.last) - 1) == 0) {
+	if (strncmp(L.last, text, sizeof(L.last) - 1) == 0) {
 		if (++L.repeats >= L.mute) {
 			L.muted++;
 			return true;
@@ -88,12 +94,15 @@ static bool log_muted(const char *fmt)
 		return false;
 	}
 	if (L.muted) {
-		int n = L.muted;
+		char note[64];
 
+		snprintf(note, sizeof(note), "[previous message repeated, %d lines muted]",
+			 L.muted);
 		L.muted = 0;
-		msg(M_INFO, "[previous message repeated, %d lines muted]", n);
+		log_write(M_INFO, note);
 	}
-	snprintf(L.last, sizeof(L.last), "%s", fmt);
+	strncpy(L.last, text, sizeof(L.last) - 1);
+	L.last[sizeof(L.last) - 1] = '\0';
 	L.repeats = 0;
 	return false;
 }
@@ -131,10 +140,10 @@ void vmsg(int level, const char *fmt, va_list ap)
 
 	if (!log_enabled(level))
 		return;
-	if ((level & M_LEVEL_MASK) != M_FATAL && log_muted(fmt))
-		return;
 	n = vsnprintf(text, sizeof(text), fmt, ap);
 	if (n < 0)
+		return;
+	if ((level & M_LEVEL_MASK) != M_FATAL && log_muted(text))
 		return;
 	if ((level & M_ERRNO) && (size_t)n < sizeof(text))
 		snprintf(text + n, sizeof(text) - (size_t)n, ": %s (errno=%d)",

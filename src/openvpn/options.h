@@ -47,6 +47,7 @@ struct remote_entry {
 	char *port;       /* NULL: --rport / --port / 1194 */
 	bool has_proto;
 	enum proto proto;
+	bool tcp_role_unset; /* "tcp": client or server decided in options_finalize */
 };
 
 struct route_entry {
@@ -84,16 +85,18 @@ struct options {
 	/* transport */
 	enum proto proto;
 	bool proto_set;
+	bool proto_tcp_role_unset; /* "--proto tcp": resolved in options_finalize */
 	char *local;               /* --local host */
 	char *lport;               /* default "1194" */
 	char *rport;               /* default "1194" */
 	bool bind_local;           /* false with --nobind */
 	bool bind_ipv6_only;       /* --bind ipv6only */
+	bool bind_set;             /* --bind, --local or --lport: bind even as tcp-client */
 	struct remote_entry remotes[OPT_MAX_REMOTES];
 	int n_remotes;
 	bool remote_random;
 	int resolv_retry;          /* seconds, -1 = infinite (the default) */
-	int connect_retry;         /* default 1 (5 for TCP in 2.6: see options.c) */
+	int connect_retry;         /* default 1, for TCP too (as 2.6.14 shows) */
 	int connect_retry_max_interval; /* default 300 */
 	int connect_retry_max;     /* 0 = unlimited */
 	int connect_timeout;       /* default 120 */
@@ -106,6 +109,7 @@ struct options {
 	char *dev_type;            /* "tun"; NULL = derived from dev */
 	char *dev_node;
 	int tun_mtu;               /* default 1500 */
+	int tun_mtu_occ;           /* --tun-mtu n occ-mtu; 0 = same as tun_mtu */
 	int txqueuelen;            /* 0 = kernel default */
 	enum topology topology;    /* default net30 for p2p, as 2.6 */
 	bool topology_set;
@@ -179,5 +183,69 @@ int options_finalize(struct options *o);
 void options_print_help(void);
 /* Dump the effective options at D_OPTIONS (--verb 4), as 2.6 does. */
 void options_log(const struct options *o);
+
+/*
+ * The last error any options_* function reported, as it was logged (without
+ * timestamp), and how many errors were reported so far. For tests and for a
+ * caller that wants to show the reason again (e.g. on the management port).
+ */
+const char *options_last_error(void);
+unsigned int options_error_count(void);
+
+/* ---- shared by options.c and option_table.c only ------------------------ */
+
+struct option_frame;	/* chain of --config files being read (options.c) */
+
+/* One option occurrence handed to its handler. */
+struct option_call {
+	const char *file;          /* NULL: the command line */
+	int line;
+	unsigned int context;      /* the OPT_CTX_* it was found in */
+	int depth;                 /* --config nesting depth of `file` */
+	const struct option_frame *frame;
+	int argc;                  /* argv[0] is the option name, no "--" */
+	char **argv;
+	bool is_inline;            /* argv[1] came from a <name> block */
+};
+
+typedef int (*option_handler)(struct options *o, const struct option_call *c);
+
+#define OPT_F_INLINE 0x1u  /* may be given as an inline <name> block */
+
+struct option_def {
+	const char *name;
+	const char *synopsis;      /* arguments, for --help */
+	unsigned char min_args, max_args;
+	unsigned int contexts;     /* OPT_CTX_* bits */
+	unsigned int flags;        /* OPT_F_* */
+	option_handler handler;
+};
+
+#define OPT_MAX_ARGS 255	/* max_args of options taking a free list */
+#define OPT_MAX_DEPTH 10	/* --config nesting */
+
+const struct option_def *option_table_lookup(const char *name);
+/* Rows in table order; NULL past the end. */
+const struct option_def *option_table_row(size_t i);
+/* false for rows whose handler only rejects (not yet, Windows, removed). */
+bool option_def_supported(const struct option_def *d);
+/* Short tag for --help: NULL, "not supported yet", "Windows only", "removed". */
+const char *option_def_status(const struct option_def *d);
+
+/* Log "FILE:LINE: option 'x': ..." (or "command line: ...") and remember it
+ * as the last error. Returns -EINVAL. */
+int options_error(const struct option_call *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The same, with only the "FILE:LINE: " prefix. */
+int options_error_at(const struct option_call *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Address syntax checks shared by the handlers and options_finalize(). */
+bool options_is_ipv4(const char *s);
+bool options_is_netmask(const char *s);
+/* "addr/bits" (bits 0..128); without need_bits a bare address is fine. */
+bool options_is_ipv6_prefix(const char *s, bool need_bits);
+/* Read a --config file named by option call `from`. */
+int options_include(struct options *o, const char *path,
+		    const struct option_call *from);
 
 #endif

@@ -1,0 +1,845 @@
+/*
+ * Point-to-point tunnel instance and its userspace data path.
+ *
+ * Receive: socket -> batch of datagrams (or TCP packets) -> peer address
+ * check -> ping/OCC filter -> tun write. Send: tun reads -> one batch ->
+ * sendmmsg (UDP) or framed writes (TCP). Buffers are allocated once per
+ * instance; the packet path does not allocate.
+ */
+#include "datapath.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+#include "buf.h"
+#include "event.h"
+#include "log.h"
+#include "ping.h"
+#include "process.h"
+#include "socket.h"
+
+#define DP_BATCH 32
+
+/* OCC messages start with this; in cleartext mode only OCC_EXIT matters. */
+static const uint8_t occ_magic[16] = {
+	0x28, 0x7f, 0x34, 0x6b, 0xd4, 0xef, 0x7a, 0x81,
+	0x2d, 0x56, 0xb8, 0xd3, 0xaf, 0xc5, 0x45, 0x9c,
+};
+#define OCC_EXIT 6
+
+struct dp_stats {
+	uint64_t tun_read_bytes, tun_write_bytes;
+	uint64_t link_read_bytes, link_write_bytes;
+	uint64_t drop_not_ip, drop_no_peer, drop_wrong_peer, drop_tun_write;
+};
+
+struct tunnel {
+	const struct options *o;
+	struct tunnel_persist *persist;
+	struct event_loop loop;
+	struct tun *tun;
+	struct event_handler tun_h, link_h, listen_h;
+	struct link link;
+	struct link listener;
+	struct link_opts lopts;
+	uint32_t link_events, tun_events;
+	struct sockaddr_any remote;
+	bool remote_known;
+	bool peer_seen;
+	bool up;                  /* "Initialization Sequence Completed" printed */
+	struct ping_state ping;
+	struct timer pause_timer, exit_timer;
+	int exit_notify_left;
+	enum tunnel_end end;
+	const char *end_reason;
+	uint8_t *mem;
+	struct buf rx[DP_BATCH];
+	struct buf tx[DP_BATCH];
+	struct sockaddr_any from[DP_BATCH];
+	struct ratelimit rl_peer, rl_drop, rl_link;
+	struct dp_stats st;
+};
+
+static void tunnel_end(struct tunnel *t, enum tunnel_end end, const char *reason)
+{
+	t->end = end;
+	t->end_reason = reason;
+	event_loop_stop(&t->loop);
+}
+
+static bool tunnel_is_udp(const struct tunnel *t)
+{
+	return !proto_is_tcp(t->o->proto);
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+static bool tunnel_can_send(const struct tunnel *t)
+{
+	if (tunnel_is_udp(t))
+		return t->remote_known;
+	return t->link.kind == LINK_TCP && !t->link.connecting;
+}
+
+static void tunnel_update_events(struct tunnel *t)
+{
+	bool tcp_backlog = !tunnel_is_udp(t) && link_wants_write(&t->link);
+	uint32_t lev = EPOLLIN | (link_wants_write(&t->link) ? EPOLLOUT : 0);
+	/* While TCP has a backlog, stop reading tun: backpressure, not drops. */
+	uint32_t tev = tcp_backlog ? 0 : EPOLLIN;
+
+	if (link_is_open(&t->link) && lev != t->link_events) {
+		event_mod(&t->loop, link_fd(&t->link), lev, &t->link_h);
+		t->link_events = lev;
+	}
+	if (tev != t->tun_events) {
+		event_mod(&t->loop, t->tun->fd, tev, &t->tun_h);
+		t->tun_events = tev;
+	}
+}
+
+/* Send bufs[0..n) to the peer; returns how many left the process. */
+static unsigned tunnel_send(struct tunnel *t, struct buf *bufs, unsigned n)
+{
+	struct buf *pkts[DP_BATCH];
+	const struct sockaddr_any *to[DP_BATCH];
+	unsigned i, sent = 0;
+	int ret;
+
+	if (!tunnel_can_send(t)) {
+		t->st.drop_no_peer += n;
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		pkts[i] = &bufs[i];
+		to[i] = &t->remote;
+	}
+	if (tunnel_is_udp(t)) {
+		ret = link_udp_send_batch(&t->link, pkts, to, n);
+		if (ret < 0)
+			msg_ratelimited(&t->rl_link, M_WARN, "write UDP: %s", strerror(-ret));
+		else
+			sent = (unsigned)ret;
+	} else {
+		for (i = 0; i < n; i++) {
+			ret = link_tcp_send(&t->link, pkts[i]);
+			if (ret == 0) {
+				sent++;
+			} else if (ret != -ENOBUFS) {
+				msg(M_WARN, "write TCP: %s", strerror(-ret));
+				tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-reset");
+				break;
+			}
+		}
+		tunnel_update_events(t);
+	}
+	for (i = 0; i < sent; i++)
+		t->st.link_write_bytes += buf_len(pkts[i]);
+	ping_note_sent(&t->ping, event_now_ms());
+	return sent;
+}
+
+static void tunnel_send_special(struct tunnel *t, const uint8_t *payload, size_t len)
+{
+	struct buf *b = &t->tx[0];
+
+	buf_reset(b, BUF_HEADROOM);
+	if (buf_write(b, payload, len))
+		tunnel_send(t, b, 1);
+}
+
+static void tunnel_send_ping(struct tunnel *t)
+{
+	tunnel_send_special(t, ping_magic, PING_MAGIC_LEN);
+	msg(D_PACKET, "SENT PING");
+}
+
+static void tunnel_send_occ_exit(struct tunnel *t)
+{
+	uint8_t m[sizeof(occ_magic) + 1];
+
+	memcpy(m, occ_magic, sizeof(occ_magic));
+	m[sizeof(occ_magic)] = OCC_EXIT;
+	tunnel_send_special(t, m, sizeof(m));
+}
+
+/* ---- tun -> link ---------------------------------------------------------- */
+
+static void tunnel_tun_readable(struct event_handler *h, uint32_t events)
+{
+	struct tunnel *t = container_of(h, struct tunnel, tun_h);
+	uint64_t now = event_now_ms();
+	unsigned n = 0;
+	size_t bytes = 0;
+
+	while (n < DP_BATCH) {
+		struct buf *b = &t->tx[n];
+		int ret;
+
+		buf_reset(b, BUF_HEADROOM);
+		ret = tun_read(t->tun, b);
+		if (ret == -EAGAIN || ret == 0)
+			break;
+		if (ret < 0) {
+			msg_ratelimited(&t->rl_drop, M_WARN, "read from TUN/TAP %s: %s",
+					t->tun->ifname, strerror(-ret));
+			break;
+		}
+		bytes += buf_len(b);
+		n++;
+	}
+	if (n == 0)
+		return;
+	t->st.tun_read_bytes += bytes;
+	ping_note_tun(&t->ping, now, bytes);
+	tunnel_send(t, t->tx, n);
+}
+
+/* ---- link -> tun ---------------------------------------------------------- */
+
+/* Peer address policy for UDP: learn, float, or reject. */
+static bool tunnel_accept_source(struct tunnel *t, const struct sockaddr_any *from)
+{
+	char a[96], b[96];
+
+	if (t->remote_known && addr_equal(from, &t->remote))
+		goto accepted;
+	if (t->remote_known && !t->o->float_peer && t->o->n_remotes > 0) {
+		t->st.drop_wrong_peer++;
+		msg_ratelimited(&t->rl_peer, M_WARN,
+				"TCP/UDP: Incoming packet rejected from %s, expected peer address: %s "
+				"(allow this incoming source address/port by removing --remote or "
+				"adding --float)", addr_to_str(from, a, sizeof(a)),
+				addr_to_str(&t->remote, b, sizeof(b)));
+		return false;
+	}
+	if (t->remote_known)
+		msg(D_NORMAL, "Peer floated from %s to %s", addr_to_str(&t->remote, a, sizeof(a)),
+		    addr_to_str(from, b, sizeof(b)));
+	t->remote = *from;
+	t->remote_known = true;
+accepted:
+	if (!t->peer_seen) {
+		t->peer_seen = true;
+		msg(M_INFO, "Peer Connection Initiated with %s", addr_to_str(from, a, sizeof(a)));
+		ping_start_receive_timer(&t->ping);
+	}
+	return true;
+}
+
+static bool is_ip_packet(const struct buf *b)
+{
+	uint8_t v;
+
+	if (buf_len(b) < 20)
+		return false;
+	v = buf_data(b)[0] >> 4;
+	return v == 4 || (v == 6 && buf_len(b) >= 40);
+}
+
+/* One authenticated (here: accepted) packet from the peer. */
+static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
+{
+	int ret;
+
+	t->st.link_read_bytes += buf_len(b);
+	ping_note_received(&t->ping, now);
+	if (ping_is_ping(b)) {
+		msg(D_PACKET, "RECEIVED PING PACKET");
+		return;
+	}
+	if (buf_len(b) > sizeof(occ_magic) && memcmp(buf_data(b), occ_magic, sizeof(occ_magic)) == 0) {
+		if (buf_data(b)[sizeof(occ_magic)] == OCC_EXIT) {
+			msg(M_INFO, "OCC exit notification received from peer, restarting");
+			tunnel_end(t, TUNNEL_RESTART_SOFT, "remote-exit");
+		}
+		return;
+	}
+	if (!is_ip_packet(b)) {
+		t->st.drop_not_ip++;
+		msg_ratelimited(&t->rl_drop, D_LOW, "dropping %zu-byte packet that is not IPv4/IPv6",
+				buf_len(b));
+		return;
+	}
+	ret = tun_write(t->tun, b);
+	if (ret < 0) {
+		t->st.drop_tun_write++;
+		msg_ratelimited(&t->rl_drop, M_WARN, "write to TUN/TAP %s: %s", t->tun->ifname,
+				strerror(-ret));
+		return;
+	}
+	t->st.tun_write_bytes += buf_len(b);
+	ping_note_tun(&t->ping, now, buf_len(b));
+}
+
+static void tunnel_udp_readable(struct tunnel *t)
+{
+	uint64_t now = event_now_ms();
+	int n, i;
+
+	do {
+		n = link_udp_recv_batch(&t->link, t->rx, t->from, DP_BATCH);
+		if (n < 0) {
+			msg_ratelimited(&t->rl_link, M_WARN, "read UDP: %s", strerror(-n));
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			if (tunnel_accept_source(t, &t->from[i]))
+				tunnel_deliver(t, &t->rx[i], now);
+		}
+	} while (n == DP_BATCH && !t->loop.stop);
+}
+
+static void tunnel_tcp_connected(struct tunnel *t);
+
+static void tunnel_tcp_readable(struct tunnel *t, uint32_t events)
+{
+	uint64_t now = event_now_ms();
+	int n, i;
+
+	if (t->link.connecting) {
+		if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+			return;
+		n = link_tcp_connect_finish(&t->link);
+		if (n == -EINPROGRESS)
+			return;
+		if (n < 0) {
+			char a[96];
+
+			msg(M_INFO, "TCP: connect to %s failed: %s",
+			    addr_to_str(&t->remote, a, sizeof(a)), strerror(-n));
+			tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-failed");
+			return;
+		}
+		tunnel_tcp_connected(t);
+	}
+	if (events & EPOLLOUT) {
+		n = link_flush(&t->link);
+		if (n < 0) {
+			msg(M_INFO, "Connection reset, restarting [%d]", n);
+			tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-reset");
+			return;
+		}
+	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		do {
+			n = link_tcp_recv_batch(&t->link, t->rx, DP_BATCH);
+			if (n < 0) {
+				msg(M_INFO, "Connection reset, restarting [%d]", n);
+				tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-reset");
+				return;
+			}
+			for (i = 0; i < n && !t->loop.stop; i++)
+				tunnel_deliver(t, &t->rx[i], now);
+		} while (n == DP_BATCH && !t->loop.stop);
+	}
+	tunnel_update_events(t);
+}
+
+static void tunnel_link_ready(struct event_handler *h, uint32_t events)
+{
+	struct tunnel *t = container_of(h, struct tunnel, link_h);
+
+	if (tunnel_is_udp(t))
+		tunnel_udp_readable(t);
+	else
+		tunnel_tcp_readable(t, events);
+}
+
+/* ---- timers and signals --------------------------------------------------- */
+
+static void tunnel_ping_event(struct ping_state *ps, enum ping_event ev)
+{
+	struct tunnel *t = container_of(ps, struct tunnel, ping);
+
+	switch (ev) {
+	case PING_SEND:
+		if (tunnel_can_send(t))
+			tunnel_send_ping(t);
+		break;
+	case PING_RESTART:
+		msg(M_INFO, "Inactivity timeout (--ping-restart), restarting");
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "ping-restart");
+		break;
+	case PING_EXIT:
+		msg(M_INFO, "Inactivity timeout (--ping-exit), exiting");
+		tunnel_end(t, TUNNEL_EXIT, "ping-exit");
+		break;
+	case PING_INACTIVE:
+		msg(M_INFO, "Inactivity timeout (--inactive), exiting");
+		tunnel_end(t, TUNNEL_EXIT, "inactive");
+		break;
+	}
+}
+
+static void tunnel_log_stats(const struct tunnel *t)
+{
+	msg(M_INFO, "OpenVPN STATISTICS");
+	msg(M_INFO, "TUN/TAP read bytes,%llu", (unsigned long long)t->st.tun_read_bytes);
+	msg(M_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)t->st.tun_write_bytes);
+	msg(M_INFO, "TCP/UDP read bytes,%llu", (unsigned long long)t->st.link_read_bytes);
+	msg(M_INFO, "TCP/UDP write bytes,%llu", (unsigned long long)t->st.link_write_bytes);
+	msg(M_INFO, "Dropped: not IP %llu, no peer %llu, wrong peer %llu, tun write %llu, "
+	    "link tx full %llu, link truncated %llu",
+	    (unsigned long long)t->st.drop_not_ip, (unsigned long long)t->st.drop_no_peer,
+	    (unsigned long long)t->st.drop_wrong_peer, (unsigned long long)t->st.drop_tun_write,
+	    (unsigned long long)t->link.stats.drop_full,
+	    (unsigned long long)t->link.stats.drop_trunc);
+	msg(M_INFO, "END");
+}
+
+static void tunnel_exit_notify_due(struct timer *tm)
+{
+	struct tunnel *t = container_of(tm, struct tunnel, exit_timer);
+
+	if (t->exit_notify_left-- > 0 && tunnel_can_send(t)) {
+		tunnel_send_occ_exit(t);
+		timer_arm(&t->loop, &t->exit_timer, 1000);
+		return;
+	}
+	tunnel_end(t, TUNNEL_EXIT, "exit-with-notification");
+}
+
+static void tunnel_exit_requested(struct tunnel *t, const char *reason)
+{
+	/* --explicit-exit-notify n (UDP): OCC_EXIT once a second, n times */
+	if (t->o->explicit_exit_notify > 0 && tunnel_is_udp(t) && tunnel_can_send(t) &&
+	    !timer_pending(&t->exit_timer)) {
+		msg(M_INFO, "%s received, sending exit notification to peer", reason);
+		t->exit_notify_left = t->o->explicit_exit_notify;
+		tunnel_exit_notify_due(&t->exit_timer);
+		return;
+	}
+	tunnel_end(t, TUNNEL_EXIT, reason);
+}
+
+static void tunnel_signal(struct event_loop *loop, int signo)
+{
+	struct tunnel *t = container_of(loop, struct tunnel, loop);
+
+	switch (signo) {
+	case SIGTERM:
+		tunnel_exit_requested(t, "SIGTERM");
+		break;
+	case SIGINT:
+		tunnel_exit_requested(t, "SIGINT");
+		break;
+	case SIGHUP:
+		tunnel_end(t, TUNNEL_RESTART_HARD, "SIGHUP");
+		break;
+	case SIGUSR1:
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "SIGUSR1");
+		break;
+	case SIGUSR2:
+		tunnel_log_stats(t);
+		break;
+	}
+}
+
+/* ---- setup ------------------------------------------------------------------ */
+
+static int tunnel_open_tun(struct tunnel *t)
+{
+	struct tunnel_persist *p = t->persist;
+	int ret;
+
+	if (!p->tun_open) {
+		struct tun_config cfg = {
+			.dev = t->o->dev, .dev_type = t->o->dev_type, .dev_node = t->o->dev_node,
+		};
+
+		tun_init(&p->tun);
+		route_state_init(&p->routes);
+		ret = tun_open(&p->tun, &cfg);
+		if (ret < 0)
+			return ret;
+		p->tun_open = true;
+		msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
+		ret = route_ifconfig_apply(t->o, p->tun.ifindex, &p->routes);
+		if (ret == 0)
+			ret = route_apply(t->o, p->tun.ifindex, &p->routes);
+		if (ret < 0)
+			return ret;
+	} else {
+		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
+	}
+	t->tun = &p->tun;
+	return 0;
+}
+
+static const struct remote_entry *tunnel_current_remote(struct tunnel *t)
+{
+	if (t->o->n_remotes == 0)
+		return NULL;
+	return &t->o->remotes[t->persist->remote_index % t->o->n_remotes];
+}
+
+static int tunnel_resolve_remote(struct tunnel *t, int family, int socktype)
+{
+	const struct remote_entry *r = tunnel_current_remote(t);
+	const char *port;
+	int ret;
+
+	if (!r)
+		return 0;
+	port = r->port ? r->port : t->o->rport;
+	ret = addr_resolve(r->host, port, family, socktype, false, &t->remote, 1);
+	if (ret <= 0) {
+		msg(M_ERR, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r->host, port,
+		    ret < 0 ? strerror(-ret) : "no address");
+		return ret < 0 ? ret : -EHOSTUNREACH;
+	}
+	t->remote_known = true;
+	return 0;
+}
+
+static int tunnel_resolve_local(struct tunnel *t, struct sockaddr_any *local, int family,
+				int socktype)
+{
+	int ret = addr_resolve(t->o->local, t->o->lport, family, socktype, true, local, 1);
+
+	if (ret <= 0) {
+		msg(M_ERR, "RESOLVE: Cannot resolve local address %s:%s",
+		    t->o->local ? t->o->local : "[wildcard]", t->o->lport);
+		return ret < 0 ? ret : -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+static int tunnel_open_udp(struct tunnel *t)
+{
+	struct sockaddr_any local;
+	int family = proto_family(t->o->proto);
+	int ret;
+
+	ret = tunnel_resolve_remote(t, family, SOCK_DGRAM);
+	if (ret < 0)
+		return ret;
+	/* With a remote, the socket takes its family unless --local says otherwise. */
+	if (t->remote_known && family == AF_UNSPEC && !t->o->local)
+		family = addr_family(&t->remote);
+	if (t->o->bind_local) {
+		ret = tunnel_resolve_local(t, &local, family, SOCK_DGRAM);
+		if (ret < 0)
+			return ret;
+	}
+	ret = link_udp_open(&t->link, t->o->bind_local ? &local : NULL, family, &t->lopts);
+	if (ret < 0) {
+		msg(M_ERR, "UDP socket: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+static void tunnel_tcp_connected(struct tunnel *t)
+{
+	char a[96];
+
+	msg(M_INFO, "TCP connection established with %s", addr_to_str(&t->link.peer, a, sizeof(a)));
+	t->remote = t->link.peer;
+	t->remote_known = true;
+	t->peer_seen = true;
+	ping_start_receive_timer(&t->ping);
+	if (!t->up) {
+		t->up = true;
+		msg(M_INFO, "Initialization Sequence Completed");
+	}
+}
+
+static void tunnel_listener_ready(struct event_handler *h, uint32_t events)
+{
+	struct tunnel *t = container_of(h, struct tunnel, listen_h);
+	int ret;
+
+	if (link_is_open(&t->link)) {
+		struct link extra = { 0 };
+
+		/* P2P carries one connection; later ones are refused. */
+		if (link_tcp_accept(&t->listener, &extra) == 0) {
+			char a[96];
+
+			msg_ratelimited(&t->rl_peer, M_WARN, "TCP: refusing second connection from %s",
+					addr_to_str(&extra.peer, a, sizeof(a)));
+			link_close(&extra);
+		}
+		return;
+	}
+	ret = link_tcp_accept(&t->listener, &t->link);
+	if (ret == -EAGAIN)
+		return;
+	if (ret < 0) {
+		msg(M_WARN, "TCP: accept failed: %s", strerror(-ret));
+		return;
+	}
+	t->link_events = EPOLLIN;
+	event_add(&t->loop, link_fd(&t->link), EPOLLIN, &t->link_h);
+	tunnel_tcp_connected(t);
+}
+
+static int tunnel_open_tcp_server(struct tunnel *t)
+{
+	struct sockaddr_any local;
+	int family = proto_family(t->o->proto);
+	int ret;
+
+	ret = tunnel_resolve_local(t, &local, family, SOCK_STREAM);
+	if (ret < 0)
+		return ret;
+	ret = link_tcp_listen(&t->listener, &local, family, &t->lopts);
+	if (ret < 0) {
+		char a[96];
+
+		msg(M_ERR, "TCP: listen on %s failed: %s", addr_to_str(&local, a, sizeof(a)),
+		    strerror(-ret));
+		return ret;
+	}
+	msg(M_INFO, "Listening for incoming TCP connection on %s",
+	    addr_to_str(&t->listener.local, (char[96]){ 0 }, 96));
+	return event_add(&t->loop, link_fd(&t->listener), EPOLLIN, &t->listen_h);
+}
+
+static int tunnel_open_tcp_client(struct tunnel *t)
+{
+	struct sockaddr_any local;
+	char a[96];
+	int family = proto_family(t->o->proto);
+	int ret;
+
+	ret = tunnel_resolve_remote(t, family, SOCK_STREAM);
+	if (ret < 0)
+		return ret;
+	if (!t->remote_known) {
+		msg(M_ERR, "TCP client mode needs --remote");
+		return -EINVAL;
+	}
+	if (t->o->bind_local && t->o->local) {
+		ret = tunnel_resolve_local(t, &local, addr_family(&t->remote), SOCK_STREAM);
+		if (ret < 0)
+			return ret;
+	}
+	msg(M_INFO, "Attempting to establish TCP connection with %s",
+	    addr_to_str(&t->remote, a, sizeof(a)));
+	ret = link_tcp_connect(&t->link, &t->remote,
+			       t->o->bind_local && t->o->local ? &local : NULL, &t->lopts);
+	if (ret < 0 && ret != -EINPROGRESS) {
+		msg(M_INFO, "TCP: connect to %s failed: %s", a, strerror(-ret));
+		return ret;
+	}
+	t->link_events = EPOLLIN | EPOLLOUT;
+	ret = event_add(&t->loop, link_fd(&t->link), t->link_events, &t->link_h);
+	if (ret == 0 && !t->link.connecting)
+		tunnel_tcp_connected(t);
+	return ret;
+}
+
+static int tunnel_open_transport(struct tunnel *t)
+{
+	int ret;
+
+	t->lopts.sndbuf = t->o->sndbuf;
+	t->lopts.rcvbuf = t->o->rcvbuf;
+	t->lopts.mark = t->o->mark;
+	t->lopts.ipv6_only = t->o->bind_ipv6_only;
+	if (proto_is_tcp_server(t->o->proto))
+		return tunnel_open_tcp_server(t);
+	if (proto_is_tcp(t->o->proto))
+		return tunnel_open_tcp_client(t);
+	ret = tunnel_open_udp(t);
+	if (ret < 0)
+		return ret;
+	t->link_events = EPOLLIN;
+	return event_add(&t->loop, link_fd(&t->link), EPOLLIN, &t->link_h);
+}
+
+/* Privileges go once everything that needs them is open (--user, --chroot). */
+static int tunnel_drop_privileges(struct tunnel *t)
+{
+	struct process_ids ids;
+	int ret;
+
+	if (t->persist->privs_dropped)
+		return 0;
+	t->persist->privs_dropped = true;
+	ret = process_lookup_ids(t->o->user, t->o->group, &ids);
+	if (ret < 0)
+		return ret;
+	if (t->o->chroot_dir) {
+		ret = process_chroot(t->o->chroot_dir);
+		if (ret < 0)
+			return ret;
+	}
+	return process_drop_privileges(&ids);
+}
+
+/* Wait out the restart pause while still answering signals. */
+static void tunnel_pause_done(struct timer *tm)
+{
+	struct tunnel *t = container_of(tm, struct tunnel, pause_timer);
+
+	event_loop_stop(&t->loop);
+}
+
+static bool tunnel_restart_pause(struct tunnel *t)
+{
+	unsigned int shift = t->persist->restarts > 8 ? 8 : t->persist->restarts - 1;
+	uint64_t secs = (uint64_t)(t->o->connect_retry > 0 ? t->o->connect_retry : 1) << shift;
+
+	if ((int)secs > t->o->connect_retry_max_interval && t->o->connect_retry_max_interval > 0)
+		secs = (uint64_t)t->o->connect_retry_max_interval;
+	msg(M_INFO, "Restart pause, %llu second(s)", (unsigned long long)secs);
+	t->end = TUNNEL_RESTART_SOFT;
+	timer_arm(&t->loop, &t->pause_timer, secs * 1000);
+	event_loop_run(&t->loop);
+	return t->end == TUNNEL_RESTART_SOFT;
+}
+
+static int tunnel_alloc_buffers(struct tunnel *t)
+{
+	unsigned i;
+
+	t->mem = malloc((size_t)2 * DP_BATCH * BUF_SIZE);
+	if (!t->mem)
+		return -ENOMEM;
+	for (i = 0; i < DP_BATCH; i++) {
+		buf_init(&t->rx[i], t->mem + (size_t)i * BUF_SIZE, BUF_SIZE, BUF_HEADROOM);
+		buf_init(&t->tx[i], t->mem + (size_t)(DP_BATCH + i) * BUF_SIZE, BUF_SIZE,
+			 BUF_HEADROOM);
+	}
+	return 0;
+}
+
+static int tunnel_setup(struct tunnel *t)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+	int ret;
+
+	ret = event_loop_init(&t->loop);
+	if (ret == 0)
+		ret = event_signals(&t->loop, sigs, sizeof(sigs) / sizeof(sigs[0]), tunnel_signal);
+	if (ret < 0) {
+		msg(M_ERR, "event loop setup failed: %s", strerror(-ret));
+		return ret;
+	}
+	ping_init(&t->ping, &t->loop, tunnel_ping_event);
+	ping_configure(&t->ping, t->o->ping, t->o->ping_restart, t->o->ping_exit,
+		       t->o->inactive, t->o->inactive_bytes);
+	timer_init(&t->pause_timer, tunnel_pause_done);
+	timer_init(&t->exit_timer, tunnel_exit_notify_due);
+	t->tun_h.cb = tunnel_tun_readable;
+	t->link_h.cb = tunnel_link_ready;
+	t->listen_h.cb = tunnel_listener_ready;
+	t->rl_peer = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	t->rl_drop = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	t->rl_link = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	return tunnel_alloc_buffers(t);
+}
+
+static int tunnel_start(struct tunnel *t)
+{
+	int ret;
+
+	ret = tunnel_open_tun(t);
+	if (ret < 0)
+		return ret;
+	ret = tunnel_open_transport(t);
+	if (ret < 0)
+		return ret;
+	t->tun_events = EPOLLIN;
+	ret = event_add(&t->loop, t->tun->fd, EPOLLIN, &t->tun_h);
+	if (ret < 0)
+		return ret;
+	ret = tunnel_drop_privileges(t);
+	if (ret < 0)
+		return ret;
+	/* --ping-timer-rem: no receive timeout until the peer is known */
+	ping_start(&t->ping, t->o->ping_timer_remote && !t->remote_known);
+	if (tunnel_is_udp(t) && !t->up) {
+		t->up = true;
+		msg(M_INFO, "Initialization Sequence Completed");
+	}
+	return 0;
+}
+
+static void tunnel_teardown(struct tunnel *t)
+{
+	ping_stop(&t->ping);
+	if (t->tun)
+		event_del(&t->loop, t->tun->fd);
+	link_close(&t->link);
+	link_close(&t->listener);
+	event_loop_free(&t->loop);
+	free(t->mem);
+	if (t->end != TUNNEL_RESTART_SOFT || !t->o->persist_tun)
+		tunnel_persist_release(t->persist);
+}
+
+void tunnel_persist_release(struct tunnel_persist *p)
+{
+	if (!p->tun_open)
+		return;
+	route_undo(&p->routes);
+	msg(M_INFO, "Closing TUN/TAP interface %s", p->tun.ifname);
+	tun_close(&p->tun, false);
+	p->tun_open = false;
+}
+
+static const char *tunnel_end_name(enum tunnel_end e)
+{
+	switch (e) {
+	case TUNNEL_EXIT: return "SIGTERM[hard,";
+	case TUNNEL_RESTART_SOFT: return "SIGUSR1[soft,";
+	case TUNNEL_RESTART_HARD: return "SIGHUP[hard,";
+	default: return "fatal[";
+	}
+}
+
+enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist)
+{
+	struct tunnel *t = calloc(1, sizeof(*t));
+	enum tunnel_end end = TUNNEL_FATAL;
+
+	if (!t) {
+		msg(M_ERR, "out of memory");
+		return TUNNEL_FATAL;
+	}
+	t->o = o;
+	t->persist = persist;
+	t->end = TUNNEL_FATAL;
+	t->loop.epfd = t->loop.sigfd = -1;
+	if (tunnel_setup(t) < 0)
+		goto out;
+	if (persist->restarts > 0 && !tunnel_restart_pause(t)) {
+		end = t->end;
+		goto out;
+	}
+	if (tunnel_start(t) < 0) {
+		/* a failed TCP connect or resolve is retried like a lost connection */
+		if (proto_is_tcp(o->proto) && !proto_is_tcp_server(o->proto) && persist->tun_open)
+			t->end = TUNNEL_RESTART_SOFT;
+		else
+			t->end = TUNNEL_FATAL;
+	} else {
+		t->end = TUNNEL_EXIT;
+		t->end_reason = NULL;
+		event_loop_run(&t->loop);
+	}
+	end = t->end;
+	if (end == TUNNEL_RESTART_SOFT) {
+		persist->restarts++;
+		if (proto_is_tcp(o->proto) || t->end_reason == NULL ||
+		    strcmp(t->end_reason, "SIGUSR1") != 0)
+			persist->remote_index++;
+	}
+	msg(M_INFO, "%s%s] received, %s", tunnel_end_name(end),
+	    t->end_reason ? t->end_reason : "init-failed",
+	    end == TUNNEL_EXIT ? "process exiting" : "process restarting");
+out:
+	tunnel_teardown(t);
+	free(t);
+	return end;
+}

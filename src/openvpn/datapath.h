@@ -1,0 +1,35 @@
+/*
+ * The point-to-point tunnel: one tun device, one transport, one peer, and
+ * the userspace data path between them (tun -> socket, socket -> tun).
+ * One call runs one connection instance until a signal or a timer ends it.
+ */
+#ifndef DATAPATH_H
+#define DATAPATH_H
+
+#include "options.h"
+#include "tun.h"
+#include "route.h"
+
+/* Why an instance ended; main.c decides what happens next. */
+enum tunnel_end {
+	TUNNEL_EXIT,          /* SIGTERM/SIGINT, --ping-exit, --inactive */
+	TUNNEL_RESTART_SOFT,  /* SIGUSR1, --ping-restart, TCP connection lost */
+	TUNNEL_RESTART_HARD,  /* SIGHUP: re-read the configuration */
+	TUNNEL_FATAL,         /* setup failed; already logged */
+};
+
+/* State that survives a soft restart (--persist-tun). */
+struct tunnel_persist {
+	bool tun_open;
+	struct tun tun;
+	struct route_state routes;
+	int remote_index;     /* which --remote to try next */
+	unsigned int restarts;
+	bool privs_dropped;  /* --user/--group/--chroot applied */
+};
+
+enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist);
+/* Undo everything the persist state still holds (at exit or hard restart). */
+void tunnel_persist_release(struct tunnel_persist *persist);
+
+#endif

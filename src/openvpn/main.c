@@ -1,0 +1,167 @@
+/*
+ * Process entry: parse options, set up logging and the process, then run
+ * connection instances until told to exit. The signal policy lives here:
+ * SIGTERM/SIGINT exit, SIGHUP re-reads the config, SIGUSR1 restarts the
+ * connection (handled inside the instance), SIGUSR2 logs statistics.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datapath.h"
+#include "log.h"
+#include "netcfg.h"
+#include "options.h"
+#include "process.h"
+#include "version.h"
+
+static int load_options(struct options *o, int argc, char **argv)
+{
+	options_init(o);
+	if (options_parse_argv(o, argc, argv) < 0)
+		return -EINVAL;
+	if (o->show_version || o->show_help)
+		return 0;
+	return options_finalize(o);
+}
+
+static int setup_logging(const struct options *o)
+{
+	struct log_config lc = {
+		.verb = o->verb,
+		.mute = o->mute,
+		.file = o->log_file,
+		.append = o->log_append,
+		.syslog_ident = o->syslog_ident,
+		.timestamps = !o->suppress_timestamps && !o->syslog_ident,
+	};
+	int ret;
+
+	/* --daemon without --log goes to syslog, as OpenVPN does */
+	if (o->daemon && !o->log_file && !lc.syslog_ident)
+		lc.syslog_ident = o->daemon_name ? o->daemon_name : "openvpn";
+	ret = log_configure(&lc);
+	if (ret < 0)
+		msg(M_ERR, "Cannot open log file '%s': %s", o->log_file, strerror(-ret));
+	return ret;
+}
+
+static void warn_cleartext(const struct options *o)
+{
+	msg(M_WARN, "******* WARNING *******: '--cipher none' was specified. This means NO "
+	    "encryption will be performed and tunnelled data WILL be transmitted in "
+	    "clear text over the network! PLEASE DO RECONSIDER THIS SETTING!");
+	msg(M_WARN, "******* WARNING *******: '--auth none' was specified. This means no "
+	    "authentication will be performed on received packets, meaning you CANNOT "
+	    "trust that the data received by the remote side have NOT been manipulated. "
+	    "PLEASE DO RECONSIDER THIS SETTING!");
+	msg(M_WARN, "******* WARNING *******: All encryption and authentication features "
+	    "disabled -- All data will be tunnelled as clear text and will not be "
+	    "protected against man-in-the-middle changes. PLEASE DO RECONSIDER THIS "
+	    "CONFIGURATION!");
+}
+
+/* Process setup that happens once, not on every restart. */
+static int setup_process(const struct options *o)
+{
+	if (o->daemon) {
+		int ret = process_daemonize();
+
+		if (ret < 0) {
+			msg(M_ERR, "daemon() failed: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	if (o->writepid) {
+		int ret = process_write_pid(o->writepid);
+
+		if (ret < 0) {
+			msg(M_ERR, "Cannot write pid file '%s': %s", o->writepid, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void announce_config(const struct options *o)
+{
+	msg(M_INFO, "%s", version_title());
+	options_log(o);
+	warn_cleartext(o);
+}
+
+/* SIGHUP: parse the same command line (and its config files) again. */
+static int reload_options(struct options *o, int argc, char **argv)
+{
+	struct options fresh;
+
+	if (load_options(&fresh, argc, argv) < 0) {
+		msg(M_ERR, "configuration re-read failed, exiting");
+		options_free(&fresh);
+		return -EINVAL;
+	}
+	options_free(o);
+	*o = fresh;
+	setup_logging(o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct tunnel_persist persist;
+	enum tunnel_end end;
+	int status;
+
+	if (load_options(&o, argc, argv) < 0) {
+		msg(M_ERR, "Use --help for more information.");
+		return 1;
+	}
+	if (o.show_version) {
+		version_print(stdout);
+		return 0;
+	}
+	if (o.show_help) {
+		options_print_help();
+		return 0;
+	}
+	/* --cd: every relative path after this (keys, scripts, pid file) is
+	 * relative to that directory, as in OpenVPN. */
+	if (o.cd && chdir(o.cd) < 0) {
+		msg(M_ERR | M_ERRNO, "cd to '%s' failed", o.cd);
+		return 1;
+	}
+	if (setup_logging(&o) < 0 || setup_process(&o) < 0)
+		return 1;
+
+	if (netcfg_init() < 0) {
+		msg(M_ERR, "Cannot open an rtnetlink socket to configure interfaces");
+		return 1;
+	}
+	memset(&persist, 0, sizeof(persist));
+	announce_config(&o);
+	for (;;) {
+		end = tunnel_run(&o, &persist);
+		if (end == TUNNEL_RESTART_SOFT)
+			continue;
+		if (end != TUNNEL_RESTART_HARD)
+			break;
+		/* SIGHUP: everything is torn down and the config read again */
+		tunnel_persist_release(&persist);
+		if (reload_options(&o, argc, argv) < 0) {
+			end = TUNNEL_FATAL;
+			break;
+		}
+		announce_config(&o);
+	}
+	tunnel_persist_release(&persist);
+	status = end == TUNNEL_FATAL ? 1 : 0;
+	netcfg_cleanup();
+	process_remove_pid(o.writepid);
+	msg(M_INFO, "Exiting%s", status ? " due to fatal error" : "");
+	options_free(&o);
+	log_close();
+	return status;
+}

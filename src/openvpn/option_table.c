@@ -1,0 +1,1035 @@
+/*
+ * The option table: one row per option an OpenVPN 2.6 configuration may
+ * contain, and the small handlers that turn a row's arguments into fields
+ * of struct options. Argument counts and contexts are checked by the caller
+ * (options.c) from the row before the handler runs, so a handler only
+ * validates values. Options this version cannot honour yet still have a row,
+ * so that users get "not supported yet" instead of "unknown option".
+ */
+#include "options.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "log.h"
+
+#define C OPT_CTX_CMDLINE
+#define D OPT_CTX_CCD
+#define P OPT_CTX_PUSH
+#define INL OPT_F_INLINE
+#define MANY OPT_MAX_ARGS
+
+/* Upper bound for every "seconds" argument: a year, so that later
+ * arithmetic in milliseconds cannot overflow a 64-bit value. */
+#define MAX_SECONDS (366LL * 24 * 3600)
+#define MAX_SOCKBUF (1LL << 30)
+#define IFNAME_MAX 15	/* IFNAMSIZ - 1 */
+
+/* ---- argument helpers ---------------------------------------------------- */
+
+static int arg_ll(const struct option_call *c, int i, long long min,
+		  long long max, long long *out)
+{
+	const char *s = c->argv[i];
+	const char *digits = s[0] == '-' ? s + 1 : s;
+	char *end;
+	long long v;
+
+	/* strtoll() alone would accept " 5", "+5" and "5x". */
+	if (*digits < '0' || *digits > '9')
+		return options_error(c, "'%s' is not a number", s);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		return options_error(c, "'%s' is not a number", s);
+	if (errno == ERANGE || v < min || v > max)
+		return options_error(c, "%s is out of range (%lld..%lld)", s, min, max);
+	*out = v;
+	return 0;
+}
+
+static int arg_int(const struct option_call *c, int i, long long min,
+		   long long max, int *out)
+{
+	long long v;
+	int ret = arg_ll(c, i, min, max, &v);
+
+	if (ret == 0)
+		*out = (int)v;
+	return ret;
+}
+
+static int set_str(const struct option_call *c, char **dst, const char *val)
+{
+	char *p;
+
+	/* "" is never a useful host, path or name; it is a quoting slip. */
+	if (val[0] == '\0')
+		return options_error(c, "empty argument");
+	p = strdup(val);
+	if (!p) {
+		options_error(c, "out of memory");
+		return -ENOMEM;
+	}
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+static int arg_port(const struct option_call *c, int i, bool allow_zero,
+		    char **dst)
+{
+	int port;
+	int ret = arg_int(c, i, allow_zero ? 0 : 1, 65535, &port);
+
+	return ret ? ret : set_str(c, dst, c->argv[i]);
+}
+
+/* A string argument that 2.6 lets users write "default" for. */
+static const char *arg_or_default(const struct option_call *c, int i)
+{
+	if (i >= c->argc || strcmp(c->argv[i], "default") == 0)
+		return NULL;
+	return c->argv[i];
+}
+
+struct proto_word {
+	const char *word;
+	enum proto proto;
+	bool role_unset;
+};
+
+static const struct proto_word proto_words[] = {
+	{ "udp", PROTO_UDP, false },
+	{ "udp4", PROTO_UDP4, false },
+	{ "udp6", PROTO_UDP6, false },
+	/* Plain tcp means client or server depending on the mode. */
+	{ "tcp", PROTO_TCP_CLIENT, true },
+	{ "tcp4", PROTO_TCP4_CLIENT, true },
+	{ "tcp6", PROTO_TCP6_CLIENT, true },
+	{ "tcp-server", PROTO_TCP_SERVER, false },
+	{ "tcp4-server", PROTO_TCP4_SERVER, false },
+	{ "tcp6-server", PROTO_TCP6_SERVER, false },
+	{ "tcp-client", PROTO_TCP_CLIENT, false },
+	{ "tcp4-client", PROTO_TCP4_CLIENT, false },
+	{ "tcp6-client", PROTO_TCP6_CLIENT, false },
+};
+
+static int arg_proto(const struct option_call *c, int i, enum proto *p,
+		     bool *role_unset)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(proto_words); k++) {
+		if (strcmp(c->argv[i], proto_words[k].word) == 0) {
+			*p = proto_words[k].proto;
+			*role_unset = proto_words[k].role_unset;
+			return 0;
+		}
+	}
+	return options_error(c, "'%s' is not a protocol (udp, tcp, tcp-server, tcp-client, with optional 4 or 6 after udp/tcp)",
+			     c->argv[i]);
+}
+
+/* ---- handlers shared by many rows ---------------------------------------- */
+
+static int opt_not_yet(struct options *o, const struct option_call *c)
+{
+	return options_error_at(c, "option '%s' is not supported yet by this version",
+				c->argv[0]);
+}
+
+static int opt_windows(struct options *o, const struct option_call *c)
+{
+	return options_error_at(c, "option '%s' exists only on Windows; remove it",
+				c->argv[0]);
+}
+
+static const struct {
+	const char *name, *version, *hint;
+} removed_hints[] = {
+	{ "client-cert-not-required", "2.5", "use 'verify-client-cert none'" },
+	{ "ifconfig-pool-linear", "2.5", "use 'topology p2p'" },
+	{ "key-method", "2.5", "just remove it" },
+	{ "management-client-pf", "2.6", "just remove it" },
+	{ "ncp-disable", "2.6", "use 'data-ciphers'" },
+	{ "no-iv", "2.5", "just remove it" },
+	{ "no-replay", "2.5", "just remove it" },
+	{ "ns-cert-type", "2.5", "use 'remote-cert-tls'" },
+	{ "prng", "2.6", "just remove it" },
+	{ "tls-remote", "2.4", "use 'verify-x509-name'" },
+	{ "compat-names", "2.5", "just remove it" },
+	{ "no-name-remapping", "2.5", "just remove it" },
+};
+
+static int opt_removed(struct options *o, const struct option_call *c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(removed_hints); i++)
+		if (strcmp(c->argv[0], removed_hints[i].name) == 0)
+			return options_error_at(c, "option '%s' was removed in OpenVPN %s; %s",
+						c->argv[0], removed_hints[i].version,
+						removed_hints[i].hint);
+	return options_error_at(c, "option '%s' was removed from OpenVPN", c->argv[0]);
+}
+
+/* ---- generic ------------------------------------------------------------- */
+
+static int opt_config(struct options *o, const struct option_call *c)
+{
+	return options_include(o, c->argv[1], c);
+}
+
+static int opt_help(struct options *o, const struct option_call *c)
+{
+	o->show_help = true;
+	return 0;
+}
+
+static int opt_version(struct options *o, const struct option_call *c)
+{
+	o->show_version = true;
+	return 0;
+}
+
+static int opt_mode(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "p2p") == 0) {
+		o->mode_server = false;
+		return 0;
+	}
+	if (strcmp(c->argv[1], "server") == 0)
+		return options_error(c, "server mode is not supported yet by this version");
+	return options_error(c, "'%s' is not a mode (p2p or server)", c->argv[1]);
+}
+
+static int opt_verb(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, 11, &o->verb);
+}
+
+static int opt_mute(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, INT_MAX, &o->mute);
+}
+
+static int opt_log(struct options *o, const struct option_call *c)
+{
+	o->log_append = strcmp(c->argv[0], "log-append") == 0;
+	return set_str(c, &o->log_file, c->argv[1]);
+}
+
+static int opt_syslog(struct options *o, const struct option_call *c)
+{
+	return set_str(c, &o->syslog_ident, c->argc > 1 ? c->argv[1] : "openvpn");
+}
+
+static int opt_suppress_timestamps(struct options *o, const struct option_call *c)
+{
+	o->suppress_timestamps = true;
+	return 0;
+}
+
+/* ---- transport ----------------------------------------------------------- */
+
+static int opt_proto(struct options *o, const struct option_call *c)
+{
+	int ret = arg_proto(c, 1, &o->proto, &o->proto_tcp_role_unset);
+
+	if (ret == 0)
+		o->proto_set = true;
+	return ret;
+}
+
+static int opt_local(struct options *o, const struct option_call *c)
+{
+	o->bind_set = true;
+	return set_str(c, &o->local, c->argv[1]);
+}
+
+/* lport 0 asks the kernel for any free port. */
+static int opt_lport(struct options *o, const struct option_call *c)
+{
+	o->bind_set = true;
+	return arg_port(c, 1, true, &o->lport);
+}
+
+static int opt_rport(struct options *o, const struct option_call *c)
+{
+	return arg_port(c, 1, false, &o->rport);
+}
+
+static int opt_port(struct options *o, const struct option_call *c)
+{
+	int ret = arg_port(c, 1, false, &o->lport);
+
+	return ret ? ret : set_str(c, &o->rport, c->argv[1]);
+}
+
+static int opt_nobind(struct options *o, const struct option_call *c)
+{
+	o->bind_local = false;
+	return 0;
+}
+
+static int opt_bind(struct options *o, const struct option_call *c)
+{
+	if (c->argc > 1 && strcmp(c->argv[1], "ipv6only") != 0)
+		return options_error(c, "'%s' is not a keyword (ipv6only)", c->argv[1]);
+	o->bind_local = true;
+	o->bind_set = true;
+	o->bind_ipv6_only = c->argc > 1;
+	return 0;
+}
+
+static int opt_remote(struct options *o, const struct option_call *c)
+{
+	struct remote_entry e = { 0 };
+	int port, ret;
+
+	if (o->n_remotes >= OPT_MAX_REMOTES)
+		return options_error(c, "too many remotes (at most %d)", OPT_MAX_REMOTES);
+	if (c->argc > 2) {
+		ret = arg_int(c, 2, 1, 65535, &port);
+		if (ret)
+			return ret;
+	}
+	if (c->argc > 3) {
+		ret = arg_proto(c, 3, &e.proto, &e.tcp_role_unset);
+		if (ret)
+			return ret;
+		e.has_proto = true;
+	}
+	ret = set_str(c, &e.host, c->argv[1]);
+	if (!ret && c->argc > 2)
+		ret = set_str(c, &e.port, c->argv[2]);
+	if (ret) {
+		free(e.host);
+		free(e.port);
+		return ret;
+	}
+	o->remotes[o->n_remotes++] = e;
+	return 0;
+}
+
+static int opt_remote_random(struct options *o, const struct option_call *c)
+{
+	o->remote_random = true;
+	return 0;
+}
+
+static int opt_resolv_retry(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "infinite") == 0) {
+		o->resolv_retry = -1;
+		return 0;
+	}
+	return arg_int(c, 1, 0, MAX_SECONDS, &o->resolv_retry);
+}
+
+static int opt_connect_retry(struct options *o, const struct option_call *c)
+{
+	int ret = arg_int(c, 1, 0, MAX_SECONDS, &o->connect_retry);
+
+	if (ret || c->argc < 3)
+		return ret;
+	ret = arg_int(c, 2, 1, MAX_SECONDS, &o->connect_retry_max_interval);
+	if (ret)
+		return ret;
+	if (o->connect_retry_max_interval < o->connect_retry)
+		return options_error(c, "the maximum (%d) is smaller than the interval (%d)",
+				     o->connect_retry_max_interval, o->connect_retry);
+	return 0;
+}
+
+static int opt_connect_retry_max(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, INT_MAX, &o->connect_retry_max);
+}
+
+static int opt_connect_timeout(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 1, MAX_SECONDS, &o->connect_timeout);
+}
+
+static int opt_float(struct options *o, const struct option_call *c)
+{
+	o->float_peer = true;
+	return 0;
+}
+
+static int opt_sockbuf(struct options *o, const struct option_call *c)
+{
+	int *dst = strcmp(c->argv[0], "sndbuf") == 0 ? &o->sndbuf : &o->rcvbuf;
+
+	return arg_int(c, 1, 0, MAX_SOCKBUF, dst);
+}
+
+static int opt_mark(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, INT_MAX, &o->mark);
+}
+
+/* ---- tun device ---------------------------------------------------------- */
+
+static int reject_tap(const struct option_call *c)
+{
+	return options_error(c, "tap devices are not supported by this version; use --dev tun");
+}
+
+static int opt_dev(struct options *o, const struct option_call *c)
+{
+	const char *d = c->argv[1];
+	size_t len = strlen(d);
+
+	if (strncmp(d, "tap", 3) == 0)
+		return reject_tap(c);
+	if (strcmp(d, "null") == 0)
+		return options_error(c, "the null device is not supported yet by this version");
+	if (len == 0 || len > IFNAME_MAX)
+		return options_error(c, "'%s': an interface name has 1 to %d characters",
+				     d, IFNAME_MAX);
+	if (strpbrk(d, "/ \t:") || strcmp(d, ".") == 0 || strcmp(d, "..") == 0)
+		return options_error(c, "'%s' is not a valid interface name", d);
+	return set_str(c, &o->dev, d);
+}
+
+static int opt_dev_type(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "tap") == 0)
+		return reject_tap(c);
+	if (strcmp(c->argv[1], "null") == 0)
+		return options_error(c, "the null device is not supported yet by this version");
+	if (strcmp(c->argv[1], "tun") != 0)
+		return options_error(c, "'%s' is not a device type (tun)", c->argv[1]);
+	return set_str(c, &o->dev_type, c->argv[1]);
+}
+
+static int opt_dev_node(struct options *o, const struct option_call *c)
+{
+	return set_str(c, &o->dev_node, c->argv[1]);
+}
+
+/* The range is checked in options_finalize(), where pushes end up too. */
+static int opt_tun_mtu(struct options *o, const struct option_call *c)
+{
+	int ret = arg_int(c, 1, 1, 65535, &o->tun_mtu);
+
+	if (ret || c->argc < 3)
+		return ret;
+	return arg_int(c, 2, 1, 65535, &o->tun_mtu_occ);
+}
+
+static int opt_txqueuelen(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, 1 << 20, &o->txqueuelen);
+}
+
+static int opt_topology(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *word; enum topology t; } words[] = {
+		{ "net30", TOP_NET30 }, { "p2p", TOP_P2P }, { "subnet", TOP_SUBNET },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strcmp(c->argv[1], words[i].word) == 0) {
+			o->topology = words[i].t;
+			o->topology_set = true;
+			return 0;
+		}
+	}
+	return options_error(c, "'%s' is not a topology (net30, p2p or subnet)",
+			     c->argv[1]);
+}
+
+static int opt_ifconfig(struct options *o, const struct option_call *c)
+{
+	int i, ret;
+
+	for (i = 1; i <= 2; i++)
+		if (!options_is_ipv4(c->argv[i]))
+			return options_error(c, "'%s' is not an IPv4 address", c->argv[i]);
+	ret = set_str(c, &o->ifconfig_local, c->argv[1]);
+	return ret ? ret : set_str(c, &o->ifconfig_remote, c->argv[2]);
+}
+
+static int opt_ifconfig_ipv6(struct options *o, const struct option_call *c)
+{
+	int ret;
+
+	if (!options_is_ipv6_prefix(c->argv[1], true))
+		return options_error(c, "'%s' is not an IPv6 address with prefix length (like fd00::1/64)",
+				     c->argv[1]);
+	if (!options_is_ipv6_prefix(c->argv[2], false) || strchr(c->argv[2], '/'))
+		return options_error(c, "'%s' is not an IPv6 address", c->argv[2]);
+	ret = set_str(c, &o->ifconfig_ipv6_local, c->argv[1]);
+	return ret ? ret : set_str(c, &o->ifconfig_ipv6_remote, c->argv[2]);
+}
+
+static int opt_flag(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *name; size_t off; } flags[] = {
+		{ "ifconfig-noexec", offsetof(struct options, ifconfig_noexec) },
+		{ "persist-tun", offsetof(struct options, persist_tun) },
+		{ "persist-key", offsetof(struct options, persist_key) },
+		{ "route-noexec", offsetof(struct options, route_noexec) },
+		{ "ping-timer-rem", offsetof(struct options, ping_timer_remote) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		if (strcmp(c->argv[0], flags[i].name) == 0) {
+			*(bool *)((char *)o + flags[i].off) = true;
+			return 0;
+		}
+	}
+	return options_error(c, "internal error: no flag field");
+}
+
+/* ---- routes -------------------------------------------------------------- */
+
+static void route_entry_free(struct route_entry *r)
+{
+	free(r->network);
+	free(r->netmask);
+	free(r->gateway);
+}
+
+static int opt_route(struct options *o, const struct option_call *c)
+{
+	struct route_entry r = { .metric = -1 };
+	const char *mask = arg_or_default(c, 2);
+	const char *gw = arg_or_default(c, 3);
+	int ret;
+
+	if (o->n_routes >= OPT_MAX_ROUTES)
+		return options_error(c, "too many routes (at most %d)", OPT_MAX_ROUTES);
+	if (mask && !options_is_netmask(mask))
+		return options_error(c, "'%s' is not a netmask", mask);
+	if (arg_or_default(c, 4)) {
+		ret = arg_int(c, 4, 0, INT_MAX, &r.metric);
+		if (ret)
+			return ret;
+	}
+	ret = set_str(c, &r.network, c->argv[1]);
+	if (!ret && mask)
+		ret = set_str(c, &r.netmask, mask);
+	if (!ret && gw)
+		ret = set_str(c, &r.gateway, gw);
+	if (ret) {
+		route_entry_free(&r);
+		return ret;
+	}
+	o->routes[o->n_routes++] = r;
+	return 0;
+}
+
+static int opt_route_ipv6(struct options *o, const struct option_call *c)
+{
+	struct route_ipv6_entry r = { .metric = -1 };
+	const char *gw = arg_or_default(c, 2);
+	int ret;
+
+	if (o->n_routes_ipv6 >= OPT_MAX_ROUTES)
+		return options_error(c, "too many IPv6 routes (at most %d)", OPT_MAX_ROUTES);
+	if (!options_is_ipv6_prefix(c->argv[1], false))
+		return options_error(c, "'%s' is not an IPv6 network (like 2001:db8::/32)",
+				     c->argv[1]);
+	if (gw && (!options_is_ipv6_prefix(gw, false) || strchr(gw, '/')))
+		return options_error(c, "'%s' is not an IPv6 gateway address", gw);
+	if (arg_or_default(c, 3)) {
+		ret = arg_int(c, 3, 0, INT_MAX, &r.metric);
+		if (ret)
+			return ret;
+	}
+	ret = set_str(c, &r.network, c->argv[1]);
+	if (!ret && gw)
+		ret = set_str(c, &r.gateway, gw);
+	if (ret) {
+		free(r.network);
+		free(r.gateway);
+		return ret;
+	}
+	o->routes_ipv6[o->n_routes_ipv6++] = r;
+	return 0;
+}
+
+static int opt_route_metric(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, INT_MAX, &o->route_metric);
+}
+
+static int opt_route_gateway(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "dhcp") != 0 && !options_is_ipv4(c->argv[1]))
+		return options_error(c, "'%s' is neither an IPv4 address nor 'dhcp'",
+				     c->argv[1]);
+	return set_str(c, &o->route_gateway, c->argv[1]);
+}
+
+/* ---- liveness ------------------------------------------------------------ */
+
+static int opt_ping_timer(struct options *o, const struct option_call *c)
+{
+	int *dst = &o->ping;
+
+	/* As in 2.6, --ping-restart and --ping-exit set one receive timeout:
+	 * the later option wins. */
+	if (strcmp(c->argv[0], "ping-restart") == 0) {
+		dst = &o->ping_restart;
+		o->ping_exit = 0;
+	} else if (strcmp(c->argv[0], "ping-exit") == 0) {
+		dst = &o->ping_exit;
+		o->ping_restart = 0;
+	}
+	return arg_int(c, 1, 0, MAX_SECONDS, dst);
+}
+
+static int opt_keepalive(struct options *o, const struct option_call *c)
+{
+	int ret = arg_int(c, 1, 1, MAX_SECONDS, &o->keepalive_ping);
+
+	return ret ? ret : arg_int(c, 2, 1, MAX_SECONDS, &o->keepalive_timeout);
+}
+
+static int opt_inactive(struct options *o, const struct option_call *c)
+{
+	long long bytes = 0;
+	int ret = arg_int(c, 1, 0, MAX_SECONDS, &o->inactive);
+
+	if (!ret && c->argc > 2)
+		ret = arg_ll(c, 2, 0, LLONG_MAX, &bytes);
+	if (!ret)
+		o->inactive_bytes = bytes;
+	return ret;
+}
+
+static int opt_explicit_exit_notify(struct options *o, const struct option_call *c)
+{
+	if (c->argc < 2) {
+		o->explicit_exit_notify = 1;
+		return 0;
+	}
+	return arg_int(c, 1, 0, 1000, &o->explicit_exit_notify);
+}
+
+/* ---- crypto (cleartext only for now) ------------------------------------- */
+
+static int opt_cipher_auth(struct options *o, const struct option_call *c)
+{
+	char **dst = strcmp(c->argv[0], "cipher") == 0 ? &o->cipher : &o->auth;
+
+	if (strcmp(c->argv[1], "none") != 0)
+		return options_error(c, "'%s' is not supported yet by this version (only 'none' is)",
+				     c->argv[1]);
+	return set_str(c, dst, c->argv[1]);
+}
+
+/* ---- process ------------------------------------------------------------- */
+
+static int opt_daemon(struct options *o, const struct option_call *c)
+{
+	o->daemon = true;
+	return c->argc > 1 ? set_str(c, &o->daemon_name, c->argv[1]) : 0;
+}
+
+static int opt_path(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *name; size_t off; } paths[] = {
+		{ "writepid", offsetof(struct options, writepid) },
+		{ "user", offsetof(struct options, user) },
+		{ "group", offsetof(struct options, group) },
+		{ "cd", offsetof(struct options, cd) },
+		{ "chroot", offsetof(struct options, chroot_dir) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
+		if (strcmp(c->argv[0], paths[i].name) == 0)
+			return set_str(c, (char **)((char *)o + paths[i].off), c->argv[1]);
+	return options_error(c, "internal error: no string field");
+}
+
+static int opt_script_security(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, 3, &o->script_security);
+}
+
+static int opt_max_clients(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 1, 1 << 20, &o->max_clients);
+}
+
+/* 2.6 still accepts --tun-ipv6 (old servers push it) and does nothing. */
+static int opt_tun_ipv6(struct options *o, const struct option_call *c)
+{
+	if (c->file)
+		msg(D_LOW, "%s:%d: option 'tun-ipv6' is ignored: IPv6 is always enabled",
+		    c->file, c->line);
+	else
+		msg(D_LOW, "command line: option 'tun-ipv6' is ignored: IPv6 is always enabled");
+	return 0;
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+static const struct option_def option_table[] = {
+	/* generic */
+	{ "help", "", 0, 0, C, 0, opt_help },
+	{ "version", "", 0, 0, C, 0, opt_version },
+	{ "config", "file", 1, 1, C, 0, opt_config },
+	{ "mode", "p2p|server", 1, 1, C, 0, opt_mode },
+	{ "verb", "n", 1, 1, C, 0, opt_verb },
+	{ "mute", "n", 1, 1, C, 0, opt_mute },
+	{ "log", "file", 1, 1, C, 0, opt_log },
+	{ "log-append", "file", 1, 1, C, 0, opt_log },
+	{ "syslog", "[progname]", 0, 1, C, 0, opt_syslog },
+	{ "suppress-timestamps", "", 0, 0, C, 0, opt_suppress_timestamps },
+	{ "machine-readable-output", "", 0, 0, C, 0, opt_not_yet },
+	{ "errors-to-stderr", "", 0, 0, C, 0, opt_not_yet },
+	{ "echo", "[parms ...]", 0, MANY, C | P, 0, opt_not_yet },
+	{ "daemon", "[progname]", 0, 1, C, 0, opt_daemon },
+	{ "writepid", "file", 1, 1, C, 0, opt_path },
+	{ "user", "user", 1, 1, C, 0, opt_path },
+	{ "group", "group", 1, 1, C, 0, opt_path },
+	{ "cd", "dir", 1, 1, C, 0, opt_path },
+	{ "chroot", "dir", 1, 1, C, 0, opt_path },
+	{ "setcon", "context", 1, 1, C, 0, opt_not_yet },
+	{ "nice", "n", 1, 1, C, 0, opt_not_yet },
+	{ "mlock", "", 0, 0, C, 0, opt_not_yet },
+	{ "remap-usr1", "signal", 1, 1, C, 0, opt_not_yet },
+	{ "status", "file [n]", 1, 2, C, 0, opt_not_yet },
+	{ "status-version", "n", 1, 1, C, 0, opt_not_yet },
+	{ "tmp-dir", "dir", 1, 1, C, 0, opt_not_yet },
+	{ "setenv", "name [value]", 1, 2, C | P, 0, opt_not_yet },
+	{ "setenv-safe", "name [value]", 1, 2, C | P, 0, opt_not_yet },
+	{ "ignore-unknown-option", "opt [opt ...]", 1, MANY, C, 0, opt_not_yet },
+	{ "script-security", "level", 1, 1, C, 0, opt_script_security },
+	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
+	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
+	{ "compat-mode", "version", 1, 1, C, 0, opt_not_yet },
+	{ "genkey", "[keytype] [keyfile] [metadata]", 0, 3, C, 0, opt_not_yet },
+	{ "show-ciphers", "", 0, 0, C, 0, opt_not_yet },
+	{ "show-digests", "", 0, 0, C, 0, opt_not_yet },
+	{ "show-engines", "", 0, 0, C, 0, opt_not_yet },
+	{ "show-tls", "", 0, 0, C, 0, opt_not_yet },
+	{ "show-groups", "", 0, 0, C, 0, opt_not_yet },
+	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_not_yet },
+	{ "test-crypto", "", 0, 0, C, 0, opt_not_yet },
+	{ "mktun", "", 0, 0, C, 0, opt_not_yet },
+	{ "rmtun", "", 0, 0, C, 0, opt_not_yet },
+
+	/* transport */
+	{ "proto", "udp|tcp|tcp-server|tcp-client (with 4|6)", 1, 1, C, 0, opt_proto },
+	{ "proto-force", "udp|tcp", 1, 1, C, 0, opt_not_yet },
+	{ "local", "host", 1, 1, C, 0, opt_local },
+	{ "lport", "port", 1, 1, C, 0, opt_lport },
+	{ "rport", "port", 1, 1, C, 0, opt_rport },
+	{ "port", "port", 1, 1, C, 0, opt_port },
+	{ "nobind", "", 0, 0, C, 0, opt_nobind },
+	{ "bind", "[ipv6only]", 0, 1, C, 0, opt_bind },
+	{ "bind-dev", "device", 1, 1, C, 0, opt_not_yet },
+	{ "remote", "host [port] [proto]", 1, 3, C, 0, opt_remote },
+	{ "remote-random", "", 0, 0, C, 0, opt_remote_random },
+	{ "remote-random-hostname", "", 0, 0, C, 0, opt_not_yet },
+	{ "connection", "(inline block)", 1, 1, C, INL, opt_not_yet },
+	{ "resolv-retry", "n|infinite", 1, 1, C, 0, opt_resolv_retry },
+	{ "connect-retry", "n [max]", 1, 2, C, 0, opt_connect_retry },
+	{ "connect-retry-max", "n", 1, 1, C, 0, opt_connect_retry_max },
+	{ "connect-timeout", "n", 1, 1, C, 0, opt_connect_timeout },
+	{ "server-poll-timeout", "n", 1, 1, C, 0, opt_not_yet },
+	{ "float", "", 0, 0, C, 0, opt_float },
+	{ "ipchange", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "persist-local-ip", "", 0, 0, C, 0, opt_not_yet },
+	{ "persist-remote-ip", "", 0, 0, C, 0, opt_not_yet },
+	{ "multihome", "", 0, 0, C, 0, opt_not_yet },
+	{ "sndbuf", "size", 1, 1, C | P, 0, opt_sockbuf },
+	{ "rcvbuf", "size", 1, 1, C | P, 0, opt_sockbuf },
+	{ "mark", "value", 1, 1, C, 0, opt_mark },
+	{ "socket-flags", "flags ...", 1, MANY, C | P, 0, opt_not_yet },
+	{ "tcp-nodelay", "", 0, 0, C, 0, opt_not_yet },
+	{ "passtos", "", 0, 0, C, 0, opt_not_yet },
+	{ "fast-io", "", 0, 0, C, 0, opt_not_yet },
+	{ "shaper", "n", 1, 1, C, 0, opt_not_yet },
+	{ "http-proxy", "server port [authfile|auto|auto-nct] [auth-method]", 1, 4, C, 0, opt_not_yet },
+	{ "http-proxy-option", "type [parm]", 1, 2, C, 0, opt_not_yet },
+	{ "http-proxy-user-pass", "userpass", 1, 1, C, INL, opt_not_yet },
+	{ "socks-proxy", "server [port] [authfile]", 1, 3, C, 0, opt_not_yet },
+	{ "port-share", "host port [dir]", 2, 3, C, 0, opt_not_yet },
+	{ "mtu-disc", "no|maybe|yes", 1, 1, C, 0, opt_not_yet },
+	{ "mtu-test", "", 0, 0, C, 0, opt_not_yet },
+	{ "mssfix", "[max] [mtu|fixed]", 0, 2, C | P, 0, opt_not_yet },
+	{ "fragment", "max [mtu]", 1, 2, C, 0, opt_not_yet },
+	{ "link-mtu", "n", 1, 1, C, 0, opt_not_yet },
+	{ "max-packet-size", "size", 1, 1, C, 0, opt_not_yet },
+	{ "explicit-exit-notify", "[n]", 0, 1, C | P, 0, opt_explicit_exit_notify },
+
+	/* tun device */
+	{ "dev", "tun|tunX|name", 1, 1, C, 0, opt_dev },
+	{ "dev-type", "tun", 1, 1, C, 0, opt_dev_type },
+	{ "dev-node", "node", 1, 1, C, 0, opt_dev_node },
+	{ "lladdr", "address", 1, 1, C, 0, opt_not_yet },
+	{ "iproute", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "tun-mtu", "n [occ-mtu]", 1, 2, C | P, 0, opt_tun_mtu },
+	{ "tun-mtu-extra", "n", 1, 1, C, 0, opt_not_yet },
+	{ "tun-max-mtu", "maxmtu", 1, 1, C, 0, opt_not_yet },
+	{ "tun-ipv6", "", 0, 0, C | P, 0, opt_tun_ipv6 },
+	{ "txqueuelen", "n", 1, 1, C, 0, opt_txqueuelen },
+	{ "topology", "net30|p2p|subnet", 1, 1, C | P, 0, opt_topology },
+	{ "ifconfig", "local remote|netmask", 2, 2, C | P, 0, opt_ifconfig },
+	{ "ifconfig-ipv6", "addr/bits remote", 2, 2, C | P, 0, opt_ifconfig_ipv6 },
+	{ "ifconfig-noexec", "", 0, 0, C, 0, opt_flag },
+	{ "ifconfig-nowarn", "", 0, 0, C, 0, opt_not_yet },
+	{ "persist-tun", "", 0, 0, C, 0, opt_flag },
+	{ "persist-key", "", 0, 0, C, 0, opt_flag },
+	{ "up", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "down", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "down-pre", "", 0, 0, C, 0, opt_not_yet },
+	{ "up-delay", "", 0, 0, C, 0, opt_not_yet },
+	{ "up-restart", "", 0, 0, C, 0, opt_not_yet },
+	{ "disable-dco", "", 0, 0, C, 0, opt_not_yet },
+
+	/* routes */
+	{ "route", "network [netmask [gateway [metric]]]", 1, 4, C | P, 0, opt_route },
+	{ "route-ipv6", "network/bits [gateway [metric]]", 1, 3, C | P, 0, opt_route_ipv6 },
+	{ "route-gateway", "gw|dhcp", 1, 1, C | P, 0, opt_route_gateway },
+	{ "route-ipv6-gateway", "gw", 1, 1, C | P, 0, opt_not_yet },
+	{ "route-metric", "m", 1, 1, C | P, 0, opt_route_metric },
+	{ "route-delay", "[n [w]]", 0, 2, C | P, 0, opt_not_yet },
+	{ "route-up", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "route-pre-down", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "route-noexec", "", 0, 0, C, 0, opt_flag },
+	{ "route-nopull", "", 0, 0, C, 0, opt_not_yet },
+	{ "allow-pull-fqdn", "", 0, 0, C, 0, opt_not_yet },
+	{ "allow-recursive-routing", "", 0, 0, C, 0, opt_not_yet },
+	{ "redirect-gateway", "[flags ...]", 0, MANY, C | P, 0, opt_not_yet },
+	{ "redirect-private", "[flags ...]", 0, MANY, C | P, 0, opt_not_yet },
+	{ "block-ipv6", "", 0, 0, C | P, 0, opt_not_yet },
+	{ "client-nat", "snat|dnat network netmask alias", 4, 4, C | P, 0, opt_not_yet },
+	{ "dhcp-option", "type [parm]", 1, 2, C | P, 0, opt_not_yet },
+	{ "dns", "search-domains|server ... args", 2, MANY, C | P, 0, opt_not_yet },
+
+	/* liveness */
+	{ "ping", "n", 1, 1, C | P, 0, opt_ping_timer },
+	{ "ping-restart", "n", 1, 1, C | P, 0, opt_ping_timer },
+	{ "ping-exit", "n", 1, 1, C | P, 0, opt_ping_timer },
+	{ "ping-timer-rem", "", 0, 0, C, 0, opt_flag },
+	{ "keepalive", "interval timeout", 2, 2, C, 0, opt_keepalive },
+	{ "inactive", "n [bytes]", 1, 2, C | P, 0, opt_inactive },
+	{ "single-session", "", 0, 0, C, 0, opt_not_yet },
+
+	/* data channel */
+	{ "cipher", "alg", 1, 1, C | P, 0, opt_cipher_auth },
+	{ "auth", "alg", 1, 1, C, 0, opt_cipher_auth },
+	{ "data-ciphers", "cipher-list", 1, 1, C, 0, opt_not_yet },
+	{ "data-ciphers-fallback", "alg", 1, 1, C, 0, opt_not_yet },
+	{ "ncp-ciphers", "cipher-list", 1, 1, C, 0, opt_not_yet },
+	{ "secret", "file [direction]", 1, 2, C, INL, opt_not_yet },
+	{ "key-direction", "0|1", 1, 1, C, 0, opt_not_yet },
+	{ "replay-window", "n [t]", 1, 2, C, 0, opt_not_yet },
+	{ "replay-persist", "file", 1, 1, C, 0, opt_not_yet },
+	{ "mute-replay-warnings", "", 0, 0, C, 0, opt_not_yet },
+	{ "use-prediction-resistance", "", 0, 0, C, 0, opt_not_yet },
+	{ "engine", "[engine-name]", 0, 1, C, 0, opt_not_yet },
+	{ "providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
+	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | P, 0, opt_not_yet },
+	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | P, 0, opt_not_yet },
+	{ "comp-noadapt", "", 0, 0, C, 0, opt_not_yet },
+	{ "allow-compression", "no|asym|yes", 1, 1, C, 0, opt_not_yet },
+
+	/* TLS */
+	{ "tls-server", "", 0, 0, C, 0, opt_not_yet },
+	{ "tls-client", "", 0, 0, C, 0, opt_not_yet },
+	{ "client", "", 0, 0, C, 0, opt_not_yet },
+	{ "pull", "", 0, 0, C, 0, opt_not_yet },
+	{ "ca", "file", 1, 1, C, INL, opt_not_yet },
+	{ "capath", "dir", 1, 1, C, 0, opt_not_yet },
+	{ "cert", "file", 1, 1, C, INL, opt_not_yet },
+	{ "extra-certs", "file", 1, 1, C, INL, opt_not_yet },
+	{ "key", "file", 1, 1, C, INL, opt_not_yet },
+	{ "pkcs12", "file", 1, 1, C, INL, opt_not_yet },
+	{ "dh", "file|none", 1, 1, C, INL, opt_not_yet },
+	{ "ecdh-curve", "name", 1, 1, C, 0, opt_not_yet },
+	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_not_yet },
+	{ "tls-crypt", "keyfile", 1, 1, C, INL, opt_not_yet },
+	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_not_yet },
+	{ "tls-crypt-v2-verify", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "tls-cipher", "list", 1, 1, C, 0, opt_not_yet },
+	{ "tls-ciphersuites", "list", 1, 1, C, 0, opt_not_yet },
+	{ "tls-groups", "list", 1, 1, C, 0, opt_not_yet },
+	{ "tls-cert-profile", "profile", 1, 1, C, 0, opt_not_yet },
+	{ "tls-version-min", "version [or-highest]", 1, 2, C, 0, opt_not_yet },
+	{ "tls-version-max", "version", 1, 1, C, 0, opt_not_yet },
+	{ "tls-timeout", "n", 1, 1, C, 0, opt_not_yet },
+	{ "tls-exit", "", 0, 0, C, 0, opt_not_yet },
+	{ "tls-export-cert", "dir", 1, 1, C, 0, opt_not_yet },
+	{ "tls-verify", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "hand-window", "n", 1, 1, C, 0, opt_not_yet },
+	{ "tran-window", "n", 1, 1, C, 0, opt_not_yet },
+	{ "reneg-sec", "max [min]", 1, 2, C, 0, opt_not_yet },
+	{ "reneg-bytes", "n", 1, 1, C, 0, opt_not_yet },
+	{ "reneg-pkts", "n", 1, 1, C, 0, opt_not_yet },
+	{ "remote-cert-tls", "client|server", 1, 1, C, 0, opt_not_yet },
+	{ "remote-cert-ku", "[key-usage ...]", 0, MANY, C, 0, opt_not_yet },
+	{ "remote-cert-eku", "oid", 1, 1, C, 0, opt_not_yet },
+	{ "verify-x509-name", "name [subject|name|name-prefix]", 1, 2, C, 0, opt_not_yet },
+	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_not_yet },
+	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_not_yet },
+	{ "x509-track", "attribute", 1, 1, C, 0, opt_not_yet },
+	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_not_yet },
+	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_not_yet },
+	{ "verify-client-cert", "none|optional|require", 1, 1, C, 0, opt_not_yet },
+	{ "askpass", "[file]", 0, 1, C, 0, opt_not_yet },
+	{ "auth-nocache", "", 0, 0, C, 0, opt_not_yet },
+	{ "auth-retry", "none|nointeract|interact", 1, 1, C, 0, opt_not_yet },
+	{ "auth-user-pass", "[up]", 0, 1, C, INL, opt_not_yet },
+	{ "auth-token", "token", 1, 1, P, 0, opt_not_yet },
+	{ "auth-token-user", "base64username", 1, 1, P, 0, opt_not_yet },
+	{ "static-challenge", "text echo", 2, 2, C, 0, opt_not_yet },
+	{ "keying-material-exporter", "label len", 2, 2, C, 0, opt_not_yet },
+	{ "force-tls-key-material-export", "", 0, 0, C, 0, opt_not_yet },
+	{ "push-peer-info", "", 0, 0, C, 0, opt_not_yet },
+	{ "pull-filter", "accept|ignore|reject text", 2, 2, C, 0, opt_not_yet },
+	{ "pkcs11-providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
+	{ "pkcs11-id", "name", 1, 1, C, 0, opt_not_yet },
+	{ "pkcs11-id-management", "", 0, 0, C, 0, opt_not_yet },
+	{ "pkcs11-pin-cache", "seconds", 1, 1, C, 0, opt_not_yet },
+	{ "pkcs11-private-mode", "mode ...", 1, MANY, C, 0, opt_not_yet },
+	{ "pkcs11-protected-authentication", "0|1 ...", 1, MANY, C, 0, opt_not_yet },
+	{ "pkcs11-cert-private", "0|1 ...", 1, MANY, C, 0, opt_not_yet },
+	{ "show-pkcs11-ids", "[provider] [cert_private]", 0, 2, C, 0, opt_not_yet },
+
+	/* values only a server sends in PUSH_REPLY */
+	{ "peer-id", "id", 1, 1, P, 0, opt_not_yet },
+	{ "key-derivation", "tls-ekm", 1, 1, P, 0, opt_not_yet },
+	{ "protocol-flags", "flags ...", 1, MANY, P, 0, opt_not_yet },
+
+	/* server mode */
+	{ "server", "network netmask [nopool]", 2, 3, C, 0, opt_not_yet },
+	{ "server-ipv6", "addr/bits", 1, 1, C, 0, opt_not_yet },
+	{ "server-bridge", "[gateway netmask pool-start pool-end | nogw]", 0, 4, C, 0, opt_not_yet },
+	{ "max-clients", "n", 1, 1, C, 0, opt_max_clients },
+	{ "ifconfig-pool", "start-IP end-IP [netmask]", 2, 3, C, 0, opt_not_yet },
+	{ "ifconfig-pool-persist", "file [seconds]", 1, 2, C, 0, opt_not_yet },
+	{ "ifconfig-ipv6-pool", "addr/bits", 1, 1, C, 0, opt_not_yet },
+	{ "ifconfig-push", "local remote-netmask [alias]", 2, 3, C | D, 0, opt_not_yet },
+	{ "ifconfig-ipv6-push", "addr/bits [remote]", 1, 2, C | D, 0, opt_not_yet },
+	{ "iroute", "network [netmask]", 1, 2, D, 0, opt_not_yet },
+	{ "iroute-ipv6", "addr/bits", 1, 1, D, 0, opt_not_yet },
+	{ "push", "\"option\"", 1, 1, C | D, 0, opt_not_yet },
+	{ "push-reset", "", 0, 0, C | D, 0, opt_not_yet },
+	{ "push-remove", "opt", 1, 1, C | D, 0, opt_not_yet },
+	{ "disable", "", 0, 0, D, 0, opt_not_yet },
+	{ "client-config-dir", "dir", 1, 1, C, 0, opt_not_yet },
+	{ "ccd-exclusive", "", 0, 0, C, 0, opt_not_yet },
+	{ "client-to-client", "", 0, 0, C, 0, opt_not_yet },
+	{ "duplicate-cn", "", 0, 0, C, 0, opt_not_yet },
+	{ "max-routes-per-client", "n", 1, 1, C, 0, opt_not_yet },
+	{ "stale-routes-check", "n [t]", 1, 2, C, 0, opt_not_yet },
+	{ "connect-freq", "n sec", 2, 2, C, 0, opt_not_yet },
+	{ "connect-freq-initial", "n sec", 2, 2, C, 0, opt_not_yet },
+	{ "tcp-queue-limit", "n", 1, 1, C, 0, opt_not_yet },
+	{ "hash-size", "r v", 2, 2, C, 0, opt_not_yet },
+	{ "bcast-buffers", "n", 1, 1, C, 0, opt_not_yet },
+	{ "learn-address", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "client-connect", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "client-disconnect", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "client-crresponse", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "auth-user-pass-verify", "cmd via-env|via-file", 2, 2, C, 0, opt_not_yet },
+	{ "auth-user-pass-optional", "", 0, 0, C, 0, opt_not_yet },
+	{ "auth-gen-token", "[lifetime] [renewal-time] [external-auth]", 0, 3, C, 0, opt_not_yet },
+	{ "auth-gen-token-secret", "file", 1, 1, C, INL, opt_not_yet },
+	{ "username-as-common-name", "", 0, 0, C, 0, opt_not_yet },
+	{ "opt-verify", "", 0, 0, C, 0, opt_not_yet },
+	{ "vlan-tagging", "", 0, 0, C, 0, opt_not_yet },
+	{ "vlan-accept", "all|tagged|untagged", 1, 1, C, 0, opt_not_yet },
+	{ "vlan-pvid", "v", 1, 1, C | D, 0, opt_not_yet },
+
+	/* management interface */
+	{ "management", "addr port|unix-path unix [pw-file]", 2, 3, C, 0, opt_not_yet },
+	{ "management-client", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-client-auth", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-client-user", "u", 1, 1, C, 0, opt_not_yet },
+	{ "management-client-group", "g", 1, 1, C, 0, opt_not_yet },
+	{ "management-external-cert", "certificate-hint", 1, 1, C, 0, opt_not_yet },
+	{ "management-external-key", "[nopadding] [pkcs1] [pss]", 0, 3, C, 0, opt_not_yet },
+	{ "management-forget-disconnect", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-hold", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-log-cache", "n", 1, 1, C, 0, opt_not_yet },
+	{ "management-query-passwords", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-query-proxy", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-query-remote", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-signal", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-up-down", "", 0, 0, C, 0, opt_not_yet },
+
+	/* Windows only */
+	{ "allow-nonadmin", "[TAP-adapter]", 0, 1, C, 0, opt_windows },
+	{ "block-outside-dns", "", 0, 0, C | P, 0, opt_windows },
+	{ "cryptoapicert", "select-string", 1, 1, C, 0, opt_windows },
+	{ "dhcp-release", "", 0, 0, C, 0, opt_windows },
+	{ "dhcp-renew", "", 0, 0, C | P, 0, opt_windows },
+	{ "ip-win32", "method [offset] [lease-time]", 1, 3, C | P, 0, opt_windows },
+	{ "pause-exit", "", 0, 0, C, 0, opt_windows },
+	{ "register-dns", "", 0, 0, C | P, 0, opt_windows },
+	{ "route-method", "adaptive|api|exe", 1, 1, C, 0, opt_windows },
+	{ "service", "exit-event [0|1]", 1, 2, C, 0, opt_windows },
+	{ "show-adapters", "", 0, 0, C, 0, opt_windows },
+	{ "show-net", "", 0, 0, C, 0, opt_windows },
+	{ "show-net-up", "", 0, 0, C, 0, opt_windows },
+	{ "show-valid-subnets", "", 0, 0, C, 0, opt_windows },
+	{ "tap-sleep", "n", 1, 1, C | P, 0, opt_windows },
+	{ "win-sys", "path", 1, 1, C, 0, opt_windows },
+	{ "windows-driver", "wintun|tap-windows6|ovpn-dco", 1, 1, C, 0, opt_windows },
+
+	/* removed from OpenVPN, listed to say so */
+	{ "client-cert-not-required", "", 0, 0, C, 0, opt_removed },
+	{ "ifconfig-pool-linear", "", 0, 0, C, 0, opt_removed },
+	{ "key-method", "n", 0, 1, C, 0, opt_removed },
+	{ "management-client-pf", "", 0, 0, C, 0, opt_removed },
+	{ "ncp-disable", "", 0, 0, C, 0, opt_removed },
+	{ "no-iv", "", 0, 0, C, 0, opt_removed },
+	{ "no-replay", "", 0, 0, C, 0, opt_removed },
+	{ "ns-cert-type", "client|server", 0, 1, C, 0, opt_removed },
+	{ "prng", "[alg] [nsl]", 0, 2, C, 0, opt_removed },
+	{ "tls-remote", "name", 0, 1, C, 0, opt_removed },
+	{ "compat-names", "[no-remapping]", 0, 1, C, 0, opt_removed },
+	{ "no-name-remapping", "", 0, 0, C, 0, opt_removed },
+};
+
+const struct option_def *option_table_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(option_table); i++)
+		if (strcmp(option_table[i].name, name) == 0)
+			return &option_table[i];
+	return NULL;
+}
+
+const struct option_def *option_table_row(size_t i)
+{
+	return i < ARRAY_SIZE(option_table) ? &option_table[i] : NULL;
+}
+
+bool option_def_supported(const struct option_def *d)
+{
+	return d->handler != opt_not_yet && d->handler != opt_windows &&
+	       d->handler != opt_removed;
+}
+
+const char *option_def_status(const struct option_def *d)
+{
+	if (d->handler == opt_not_yet)
+		return "not supported yet";
+	if (d->handler == opt_windows)
+		return "Windows only";
+	if (d->handler == opt_removed)
+		return "removed";
+	return NULL;
+}

@@ -1,0 +1,881 @@
+/*
+ * Option parsing: the command line, config files (nested through --config)
+ * and config text in memory all end up in apply_option(), which checks a
+ * row of the option table (option_table.c) and calls its handler. After
+ * parsing, options_finalize() fills in defaults that depend on other options
+ * and checks combinations.
+ */
+#include "options.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "compat.h"
+#include "config.h"
+#include "log.h"
+
+#define ERROR_MAX 1024
+
+/* The last reported problem, for tests and for callers that show it again. */
+static char last_error[ERROR_MAX];
+static unsigned int error_count;
+
+/* A --config file being read; the chain finds include loops. */
+struct option_frame {
+	const char *path;
+	dev_t dev;
+	ino_t ino;
+	const struct option_frame *parent;
+};
+
+/* ---- reporting ----------------------------------------------------------- */
+
+const char *options_last_error(void)
+{
+	return last_error;
+}
+
+unsigned int options_error_count(void)
+{
+	return error_count;
+}
+
+static void report_text(const char *text)
+{
+	snprintf(last_error, sizeof(last_error), "%s", text);
+	error_count++;
+	msg(M_ERR, "%s", text);
+}
+
+/* Format "PREFIX" + fmt into one line, log it and keep it. */
+__attribute__((format(printf, 2, 0)))
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	char text[ERROR_MAX];
+	int n = snprintf(text, sizeof(text), "%s", prefix);
+
+	if (n >= 0 && (size_t)n < sizeof(text))
+		vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
+	report_text(text);
+}
+
+/* A problem not tied to one line: finalize checks, top-level files. */
+__attribute__((format(printf, 1, 2)))
+static int report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("options: ", fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void location(const struct option_call *c, char *buf, size_t len)
+{
+	if (c->file)
+		snprintf(buf, len, "%s:%d: ", c->file, c->line);
+	else
+		snprintf(buf, len, "command line: ");
+}
+
+int options_error_at(const struct option_call *c, const char *fmt, ...)
+{
+	char prefix[512];
+	va_list ap;
+
+	location(c, prefix, sizeof(prefix));
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int options_error(const struct option_call *c, const char *fmt, ...)
+{
+	char prefix[512];
+	size_t n;
+	va_list ap;
+
+	location(c, prefix, sizeof(prefix));
+	n = strlen(prefix);
+	snprintf(prefix + n, sizeof(prefix) - n, "option '%s': ", c->argv[0]);
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* ---- address syntax ------------------------------------------------------ */
+
+bool options_is_ipv4(const char *s)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, s, &a) == 1;
+}
+
+bool options_is_netmask(const char *s)
+{
+	struct in_addr a;
+	uint32_t inv;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return false;
+	/* Contiguous ones from the top: the inverse is 2^k - 1. */
+	inv = ~ntohl(a.s_addr);
+	return (inv & (inv + 1)) == 0;
+}
+
+bool options_is_ipv6_prefix(const char *s, bool need_bits)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	struct in6_addr a;
+	char *end;
+	long bits;
+
+	if (!slash && need_bits)
+		return false;
+	if (len == 0 || len >= sizeof(addr))
+		return false;
+	memcpy(addr, s, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET6, addr, &a) != 1)
+		return false;
+	if (!slash)
+		return true;
+	if (slash[1] < '0' || slash[1] > '9')
+		return false;
+	bits = strtol(slash + 1, &end, 10);
+	return *end == '\0' && bits >= 0 && bits <= 128;
+}
+
+/* ---- protocols ----------------------------------------------------------- */
+
+int proto_family(enum proto p)
+{
+	switch (p) {
+	case PROTO_UDP4:
+	case PROTO_TCP4_SERVER:
+	case PROTO_TCP4_CLIENT:
+		return AF_INET;
+	case PROTO_UDP6:
+	case PROTO_TCP6_SERVER:
+	case PROTO_TCP6_CLIENT:
+		return AF_INET6;
+	default:
+		return AF_UNSPEC;
+	}
+}
+
+const char *proto_name(enum proto p)
+{
+	static const char *const names[] = {
+		[PROTO_UDP] = "udp",
+		[PROTO_UDP4] = "udp4",
+		[PROTO_UDP6] = "udp6",
+		[PROTO_TCP_SERVER] = "tcp-server",
+		[PROTO_TCP4_SERVER] = "tcp4-server",
+		[PROTO_TCP6_SERVER] = "tcp6-server",
+		[PROTO_TCP_CLIENT] = "tcp-client",
+		[PROTO_TCP4_CLIENT] = "tcp4-client",
+		[PROTO_TCP6_CLIENT] = "tcp6-client",
+	};
+
+	if ((unsigned int)p < ARRAY_SIZE(names) && names[p])
+		return names[p];
+	return "unknown";
+}
+
+/* ---- init / free --------------------------------------------------------- */
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		fatal("out of memory");
+	return p;
+}
+
+void options_init(struct options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->verb = 1;
+	o->proto = PROTO_UDP;
+	o->lport = xstrdup("1194");
+	o->rport = xstrdup("1194");
+	o->bind_local = true;
+	o->resolv_retry = -1;
+	o->connect_retry = 1;
+	o->connect_retry_max_interval = 300;
+	o->connect_timeout = 120;
+	o->tun_mtu = 1500;
+	o->topology = TOP_NET30;
+	o->route_metric = 0;
+	o->script_security = 1;
+}
+
+static void free_lists(struct options *o)
+{
+	int i;
+
+	for (i = 0; i < o->n_remotes; i++) {
+		free(o->remotes[i].host);
+		free(o->remotes[i].port);
+	}
+	for (i = 0; i < o->n_routes; i++) {
+		free(o->routes[i].network);
+		free(o->routes[i].netmask);
+		free(o->routes[i].gateway);
+	}
+	for (i = 0; i < o->n_routes_ipv6; i++) {
+		free(o->routes_ipv6[i].network);
+		free(o->routes_ipv6[i].gateway);
+	}
+}
+
+void options_free(struct options *o)
+{
+	char **strs[] = {
+		&o->config_file, &o->log_file, &o->syslog_ident, &o->local,
+		&o->lport, &o->rport, &o->dev, &o->dev_type, &o->dev_node,
+		&o->ifconfig_local, &o->ifconfig_remote, &o->ifconfig_ipv6_local,
+		&o->ifconfig_ipv6_remote, &o->route_gateway, &o->cipher, &o->auth,
+		&o->secret, &o->daemon_name, &o->writepid, &o->user, &o->group,
+		&o->cd, &o->chroot_dir, &o->up, &o->down,
+	};
+	size_t i;
+
+	free_lists(o);
+	for (i = 0; i < ARRAY_SIZE(strs); i++)
+		free(*strs[i]);
+	memset(o, 0, sizeof(*o));
+}
+
+/* ---- one option ---------------------------------------------------------- */
+
+/*
+ * Edit distance counting a swap of two neighbours as one edit (optimal
+ * string alignment), since swapped letters are the most common typo.
+ */
+static size_t edit_distance(const char *a, const char *b)
+{
+	unsigned char d[65][65];
+	size_t la = strlen(a), lb = strlen(b), i, j, best;
+
+	if (la > 64 || lb > 64)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = (unsigned char)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (unsigned char)j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1u < best)
+				best = d[i - 1][j] + 1u;
+			if (d[i][j - 1] + 1u < best)
+				best = d[i][j - 1] + 1u;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1u < best)
+				best = d[i - 2][j - 2] + 1u;
+			d[i][j] = (unsigned char)best;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The closest known name, if it is close enough to be a likely typo. */
+static const char *suggest(const char *name)
+{
+	size_t len = strlen(name), limit, best_d = (size_t)-1, d, i;
+	const struct option_def *row, *best = NULL;
+
+	/* Short words are near everything; only allow one edit for them. */
+	limit = len < 4 ? 1 : 2;
+	if (len / 3 > limit)
+		limit = len / 3;
+	for (i = 0; (row = option_table_row(i)) != NULL; i++) {
+		d = edit_distance(name, row->name);
+		if (d < best_d) {
+			best_d = d;
+			best = row;
+		}
+	}
+	return best && best_d <= limit ? best->name : NULL;
+}
+
+static int report_unknown(const struct option_call *c)
+{
+	const char *dash = c->file ? "" : "--";
+	const char *s = suggest(c->argv[0]);
+
+	if (s)
+		return options_error_at(c, "unknown option '%s%s' (did you mean '%s%s'?)",
+					dash, c->argv[0], dash, s);
+	return options_error_at(c, "unknown option '%s%s'", dash, c->argv[0]);
+}
+
+static int report_context(const struct option_call *c, const struct option_def *d)
+{
+	if (c->context == OPT_CTX_CCD)
+		return options_error(c, "not allowed in a client-config-dir file");
+	if (c->context == OPT_CTX_PUSH)
+		return options_error(c, "a server may not push this option");
+	if (d->contexts & OPT_CTX_CCD)
+		return options_error(c, "only allowed in a client-config-dir file");
+	return options_error(c, "only a server can send this option (in its push reply)");
+}
+
+static int report_count(const struct option_call *c, const struct option_def *d,
+			int got)
+{
+	const char *n = c->argv[0];
+	int want = got < d->min_args ? d->min_args : d->max_args;
+	const char *s = want == 1 ? "" : "s";
+
+	if (d->max_args == 0)
+		return options_error_at(c, "option '%s' takes no arguments (got %d)",
+					n, got);
+	if (d->min_args == d->max_args)
+		return options_error_at(c, "option '%s' needs %d argument%s (got %d)",
+					n, want, s, got);
+	if (got < d->min_args)
+		return options_error_at(c, "option '%s' needs at least %d argument%s (got %d)",
+					n, want, s, got);
+	return options_error_at(c, "option '%s' takes at most %d argument%s (got %d)",
+				n, want, s, got);
+}
+
+static int apply_option(struct options *o, struct option_call *c)
+{
+	const struct option_def *d;
+	int nargs = c->argc - 1;
+
+	/* Config files may spell options the command-line way, as 2.6 allows. */
+	if (c->file && strncmp(c->argv[0], "--", 2) == 0)
+		c->argv[0] += 2;
+	d = option_table_lookup(c->argv[0]);
+	if (!d)
+		return report_unknown(c);
+	if (!(d->contexts & c->context))
+		return report_context(c, d);
+	if (c->is_inline && !(d->flags & OPT_F_INLINE))
+		return options_error(c, "cannot be given as an inline <%s> block",
+				     c->argv[0]);
+	if (nargs < d->min_args || nargs > d->max_args)
+		return report_count(c, d, nargs);
+	return d->handler(o, c);
+}
+
+/* ---- config text and files ----------------------------------------------- */
+
+static int parse_text(struct options *o, const char *text, size_t len,
+		      const char *name, unsigned int context, int depth,
+		      const struct option_frame *frame)
+{
+	struct config_reader *r;
+	struct config_line line;
+	struct option_call c;
+	int ret;
+
+	/* The reader carries a line buffer: keep it off the stack, since
+	 * nested --config files stack one reader per level. */
+	r = malloc(sizeof(*r));
+	if (!r)
+		return report("out of memory reading %s", name);
+	config_reader_init(r, text, len, name);
+	for (;;) {
+		ret = config_next(r, &line);
+		if (ret <= 0)
+			break;
+		c = (struct option_call) {
+			.file = name, .line = line.lineno, .context = context,
+			.depth = depth, .frame = frame, .argc = line.argc,
+			.argv = line.argv, .is_inline = line.is_inline,
+		};
+		/* apply_option() reports its own errors. */
+		ret = apply_option(o, &c);
+		if (ret < 0)
+			goto out;
+	}
+	if (ret == -ENOMEM)
+		report("%s: out of memory", name);
+	else if (ret < 0)
+		report_text(config_error(r));
+out:
+	config_reader_free(r);
+	free(r);
+	return ret < 0 ? ret : 0;
+}
+
+int options_parse_string(struct options *o, const char *text, size_t len,
+			 const char *name, unsigned int context)
+{
+	return parse_text(o, text, len, name ? name : "(string)", context, 0, NULL);
+}
+
+static void describe_loop(const struct option_frame *f, const char *path,
+			  char *buf, size_t len)
+{
+	const struct option_frame *chain[OPT_MAX_DEPTH + 1];
+	size_t n = 0, used = 0;
+
+	for (; f && n < ARRAY_SIZE(chain); f = f->parent)
+		chain[n++] = f;
+	buf[0] = '\0';
+	while (n-- > 0 && used < len)
+		used += (size_t)snprintf(buf + used, len - used, "%s -> ", chain[n]->path);
+	if (used < len)
+		snprintf(buf + used, len - used, "%s", path);
+}
+
+/* Problems with the file itself are reported where it was named. */
+__attribute__((format(printf, 2, 3)))
+static int file_error(const struct option_call *from, const char *fmt, ...)
+{
+	char prefix[512] = "options: ";
+	size_t n;
+	va_list ap;
+
+	if (from) {
+		location(from, prefix, sizeof(prefix));
+		n = strlen(prefix);
+		snprintf(prefix + n, sizeof(prefix) - n, "option 'config': ");
+	}
+	va_start(ap, fmt);
+	vreport(prefix, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_file_at(struct options *o, const char *path, int depth,
+			 const struct option_frame *parent,
+			 const struct option_call *from)
+{
+	struct option_frame frame = { .path = path, .parent = parent };
+	const struct option_frame *f;
+	struct stat st;
+	char loop[512];
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	if (depth >= OPT_MAX_DEPTH)
+		return file_error(from, "'%s': config files nested more than %d deep",
+				  path, OPT_MAX_DEPTH);
+	if (stat(path, &st) < 0)
+		return file_error(from, "cannot read '%s': %s", path, strerror(errno));
+	for (f = parent; f; f = f->parent) {
+		if (f->dev == st.st_dev && f->ino == st.st_ino) {
+			describe_loop(parent, path, loop, sizeof(loop));
+			return file_error(from, "'%s' includes itself (%s)", path, loop);
+		}
+	}
+	frame.dev = st.st_dev;
+	frame.ino = st.st_ino;
+	ret = config_read_file(path, &text, &len);
+	if (ret == -EFBIG)
+		return file_error(from, "'%s' is larger than %d bytes", path,
+				  CONFIG_MAX_FILE);
+	if (ret < 0)
+		return file_error(from, "cannot read '%s': %s", path, strerror(-ret));
+	ret = parse_text(o, text, len, path, OPT_CTX_CMDLINE, depth, &frame);
+	free(text);
+	return ret;
+}
+
+int options_parse_file(struct options *o, const char *path, int depth)
+{
+	return parse_file_at(o, path, depth, NULL, NULL);
+}
+
+int options_include(struct options *o, const char *path,
+		    const struct option_call *from)
+{
+	char buf[4096];
+	int depth = from->file ? from->depth + 1 : 0;
+
+	/* 2.6 changes directory at --cd while parsing, so files named after
+	 * it are relative to that directory. Parsing has no side effects
+	 * here: we resolve the name the same way, and the daemon must
+	 * chdir(o->cd) before it opens any other relative path. */
+	if (path[0] != '/' && o->cd) {
+		if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", o->cd, path) >= sizeof(buf))
+			return options_error(from, "path too long");
+		path = buf;
+	}
+	if (!o->config_file) {
+		o->config_file = strdup(path);
+		if (!o->config_file)
+			return options_error(from, "out of memory");
+	}
+	return parse_file_at(o, path, depth, from->frame, from);
+}
+
+/* ---- command line -------------------------------------------------------- */
+
+static bool is_dashed(const char *s)
+{
+	return strncmp(s, "--", 2) == 0;
+}
+
+/* `openvpn FILE` is short for `openvpn --config FILE`. */
+static int parse_lone_file(struct options *o, char *file)
+{
+	char name[] = "config";
+	char *argv[] = { name, file, NULL };
+	struct option_call c = {
+		.context = OPT_CTX_CMDLINE, .argc = 2, .argv = argv,
+	};
+
+	return options_include(o, file, &c);
+}
+
+int options_parse_argv(struct options *o, int argc, char **argv)
+{
+	char *args[CONFIG_MAX_TOKENS + 1];
+	struct option_call c = { .context = OPT_CTX_CMDLINE };
+	int i, j, ret;
+
+	if (argc == 2 && !is_dashed(argv[1]))
+		return parse_lone_file(o, argv[1]);
+	for (i = 1; i < argc; i = j) {
+		if (!is_dashed(argv[i]))
+			return options_error_at(&c, "'%s' is not an option (options start with '--'; a config file alone may be given without --config)",
+						argv[i]);
+		/* An option's arguments run up to the next "--word". */
+		for (j = i + 1; j < argc && !is_dashed(argv[j]); j++)
+			;
+		if (j - i > CONFIG_MAX_TOKENS)
+			return options_error_at(&c, "option '%s' has more than %d arguments",
+						argv[i], CONFIG_MAX_TOKENS - 1);
+		memcpy(args, &argv[i], (size_t)(j - i) * sizeof(args[0]));
+		args[0] = argv[i] + 2;
+		args[j - i] = NULL;
+		c = (struct option_call) {
+			.line = i, .context = OPT_CTX_CMDLINE,
+			.argc = j - i, .argv = args,
+		};
+		ret = apply_option(o, &c);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* ---- finalize ------------------------------------------------------------ */
+
+/* Server and client variants of a TCP proto are three enum values apart. */
+static enum proto tcp_as_server(enum proto p)
+{
+	return proto_is_tcp_server(p) ? p : (enum proto)(p - 3);
+}
+
+/* "tcp" picks its role from the mode: 2.6 refuses to guess in p2p mode. */
+static int resolve_tcp_role(struct options *o, enum proto *p, bool *unset,
+			    const char *what)
+{
+	if (!*unset)
+		return 0;
+	if (o->mode_server) {
+		*p = tcp_as_server(*p);
+	} else if (!o->client && !o->pull) {
+		report("%s: 'tcp' is ambiguous in point-to-point mode; use tcp-server on the side that listens and tcp-client on the side that connects",
+		       what);
+		return 1;
+	}
+	*unset = false;
+	return 0;
+}
+
+static int finalize_transport(struct options *o)
+{
+	int bad = 0, i;
+
+	bad += resolve_tcp_role(o, &o->proto, &o->proto_tcp_role_unset, "--proto");
+	for (i = 0; i < o->n_remotes; i++)
+		bad += resolve_tcp_role(o, &o->remotes[i].proto,
+					&o->remotes[i].tcp_role_unset, "--remote");
+	if (bad)
+		return bad;
+	if (proto_is_tcp_server(o->proto) && !o->bind_local) {
+		report("--nobind cannot be used with --proto %s: a TCP server must listen on --lport",
+		       proto_name(o->proto));
+		bad++;
+	}
+	if (!o->bind_local && o->n_remotes == 0 && !o->mode_server &&
+	    !proto_is_tcp_server(o->proto)) {
+		report("--nobind needs --remote: without it there is no peer to talk to");
+		bad++;
+	}
+	if (proto_is_tcp(o->proto) && !proto_is_tcp_server(o->proto) &&
+	    o->n_remotes == 0) {
+		report("--proto %s needs --remote to connect to", proto_name(o->proto));
+		bad++;
+	}
+	/* A TCP client connects from any port unless asked to bind, as 2.6. */
+	if (proto_is_tcp(o->proto) && !proto_is_tcp_server(o->proto) && !o->bind_set)
+		o->bind_local = false;
+	return bad;
+}
+
+/* 2.6 wants --dev-type for a name like "vpn0"; with tap refused while
+ * parsing, any other name can only be a tun device, so none is needed. */
+static int finalize_dev(struct options *o)
+{
+	int bad = 0;
+
+	if (!o->dev) {
+		report("--dev is required (for example --dev tun)");
+		bad++;
+	}
+	if (o->tun_mtu < 68 || o->tun_mtu > 9000) {
+		report("--tun-mtu %d is out of range (68..9000: IPv4 needs 68, our packet buffers hold 9000)",
+		       o->tun_mtu);
+		bad++;
+	}
+	return bad;
+}
+
+static int finalize_ifconfig(struct options *o)
+{
+	const char *l = o->ifconfig_local, *r = o->ifconfig_remote;
+	int bad = 0;
+
+	if (l && !options_is_ipv4(l)) {
+		report("--ifconfig: '%s' is not an IPv4 address", l);
+		bad++;
+	}
+	if (r && o->topology == TOP_SUBNET && !options_is_netmask(r)) {
+		report("--ifconfig: with --topology subnet the second argument is a netmask, not '%s'",
+		       r);
+		bad++;
+	} else if (r && o->topology != TOP_SUBNET && !options_is_ipv4(r)) {
+		report("--ifconfig: '%s' is not an IPv4 address", r);
+		bad++;
+	} else if (r && o->topology != TOP_SUBNET && options_is_netmask(r)) {
+		report("--ifconfig: '%s' looks like a netmask; give the peer's address, or use --topology subnet",
+		       r);
+		bad++;
+	} else if (l && r && strcmp(l, r) == 0) {
+		report("--ifconfig: local and remote address are both %s", l);
+		bad++;
+	}
+	if (o->ifconfig_ipv6_local &&
+	    !options_is_ipv6_prefix(o->ifconfig_ipv6_local, true)) {
+		report("--ifconfig-ipv6: '%s' is not an IPv6 address with prefix length",
+		       o->ifconfig_ipv6_local);
+		bad++;
+	}
+	if (o->ifconfig_ipv6_remote &&
+	    (!options_is_ipv6_prefix(o->ifconfig_ipv6_remote, false) ||
+	     strchr(o->ifconfig_ipv6_remote, '/'))) {
+		report("--ifconfig-ipv6: '%s' is not an IPv6 address",
+		       o->ifconfig_ipv6_remote);
+		bad++;
+	}
+	return bad;
+}
+
+static int finalize_keepalive(struct options *o)
+{
+	int a = o->keepalive_ping, b = o->keepalive_timeout;
+	/* A server gives its clients twice the time they give it, as 2.6. */
+	int restart = o->mode_server ? 2 * b : b;
+
+	if (!a && !b)
+		return 0;
+	if (a <= 0 || b <= 0) {
+		report("--keepalive: both values must be greater than 0");
+		return 1;
+	}
+	if (b < 2 * a) {
+		report("--keepalive: the timeout (%d) must be at least twice the ping interval (%d)",
+		       b, a);
+		return 1;
+	}
+	/* Explicit values equal to the expansion are fine, so that running
+	 * finalize twice does not trip over its own work. */
+	if ((o->ping && o->ping != a) ||
+	    (o->ping_restart && o->ping_restart != restart) || o->ping_exit) {
+		report("--keepalive cannot be combined with --ping, --ping-restart or --ping-exit");
+		return 1;
+	}
+	o->ping = a;
+	o->ping_restart = restart;
+	return 0;
+}
+
+static int finalize_liveness(struct options *o)
+{
+	return finalize_keepalive(o);
+}
+
+int options_finalize(struct options *o)
+{
+	int bad = 0;
+
+	/* --help and --version do not need a working configuration. */
+	if (o->show_help || o->show_version)
+		return 0;
+	if (o->tls_server && o->tls_client) {
+		report("--tls-server and --tls-client cannot be used together");
+		bad++;
+	}
+	bad += finalize_transport(o);
+	bad += finalize_dev(o);
+	bad += finalize_ifconfig(o);
+	bad += finalize_liveness(o);
+	return bad ? -EINVAL : 0;
+}
+
+/* ---- --help -------------------------------------------------------------- */
+
+void options_print_help(void)
+{
+	const struct option_def *d;
+	const char *status;
+	char left[128];
+	size_t i;
+
+	printf("Usage: openvpn [options]\n"
+	       "       openvpn config-file\n\n"
+	       "In a config file, write options without the leading '--'.\n"
+	       "Options marked [...] are recognised but not accepted.\n\n");
+	for (i = 0; (d = option_table_row(i)) != NULL; i++) {
+		status = option_def_status(d);
+		snprintf(left, sizeof(left), "--%s%s%s", d->name,
+			 d->synopsis[0] ? " " : "", d->synopsis);
+		if (status)
+			printf("  %-44s [%s]\n", left, status);
+		else
+			printf("  %s\n", left);
+	}
+}
+
+/* ---- option dump --------------------------------------------------------- */
+
+#define LOG_INT(o, f) msg(D_OPTIONS, "  " #f " = %d", (o)->f)
+#define LOG_BOOL(o, f) msg(D_OPTIONS, "  " #f " = %s", (o)->f ? "ENABLED" : "DISABLED")
+#define LOG_STR(o, f) msg(D_OPTIONS, "  " #f " = %s", (o)->f ? (o)->f : "[UNDEF]")
+
+static const char *topology_name(enum topology t)
+{
+	return t == TOP_SUBNET ? "subnet" : t == TOP_P2P ? "p2p" : "net30";
+}
+
+static void log_process(const struct options *o)
+{
+	LOG_STR(o, config_file);
+	msg(D_OPTIONS, "  mode = %s", o->mode_server ? "server" : "p2p");
+	LOG_INT(o, verb);
+	LOG_INT(o, mute);
+	LOG_STR(o, log_file);
+	LOG_BOOL(o, log_append);
+	LOG_STR(o, syslog_ident);
+	LOG_BOOL(o, suppress_timestamps);
+	LOG_BOOL(o, daemon);
+	LOG_STR(o, daemon_name);
+	LOG_STR(o, writepid);
+	LOG_STR(o, user);
+	LOG_STR(o, group);
+	LOG_STR(o, cd);
+	LOG_STR(o, chroot_dir);
+	LOG_INT(o, script_security);
+	LOG_INT(o, max_clients);
+	LOG_STR(o, cipher);
+	LOG_STR(o, auth);
+}
+
+static void log_transport(const struct options *o)
+{
+	int i;
+
+	msg(D_OPTIONS, "  proto = %s", proto_name(o->proto));
+	LOG_STR(o, local);
+	LOG_STR(o, lport);
+	LOG_STR(o, rport);
+	LOG_BOOL(o, bind_local);
+	LOG_BOOL(o, bind_ipv6_only);
+	for (i = 0; i < o->n_remotes; i++)
+		msg(D_OPTIONS, "  remote[%d] = %s %s %s", i, o->remotes[i].host,
+		    o->remotes[i].port ? o->remotes[i].port : o->rport,
+		    o->remotes[i].has_proto ? proto_name(o->remotes[i].proto)
+					    : proto_name(o->proto));
+	LOG_BOOL(o, remote_random);
+	LOG_INT(o, resolv_retry);
+	LOG_INT(o, connect_retry);
+	LOG_INT(o, connect_retry_max_interval);
+	LOG_INT(o, connect_retry_max);
+	LOG_INT(o, connect_timeout);
+	LOG_BOOL(o, float_peer);
+	LOG_INT(o, sndbuf);
+	LOG_INT(o, rcvbuf);
+	LOG_INT(o, mark);
+}
+
+static void log_tun(const struct options *o)
+{
+	int i;
+
+	LOG_STR(o, dev);
+	LOG_STR(o, dev_type);
+	LOG_STR(o, dev_node);
+	LOG_INT(o, tun_mtu);
+	LOG_INT(o, txqueuelen);
+	msg(D_OPTIONS, "  topology = %s", topology_name(o->topology));
+	LOG_STR(o, ifconfig_local);
+	LOG_STR(o, ifconfig_remote);
+	LOG_STR(o, ifconfig_ipv6_local);
+	LOG_STR(o, ifconfig_ipv6_remote);
+	LOG_BOOL(o, ifconfig_noexec);
+	LOG_BOOL(o, persist_tun);
+	LOG_BOOL(o, persist_key);
+	for (i = 0; i < o->n_routes; i++)
+		msg(D_OPTIONS, "  route[%d] = %s %s %s %d", i, o->routes[i].network,
+		    o->routes[i].netmask ? o->routes[i].netmask : "255.255.255.255",
+		    o->routes[i].gateway ? o->routes[i].gateway : "[default]",
+		    o->routes[i].metric);
+	for (i = 0; i < o->n_routes_ipv6; i++)
+		msg(D_OPTIONS, "  route_ipv6[%d] = %s %s %d", i,
+		    o->routes_ipv6[i].network,
+		    o->routes_ipv6[i].gateway ? o->routes_ipv6[i].gateway : "[default]",
+		    o->routes_ipv6[i].metric);
+	LOG_INT(o, route_metric);
+	LOG_STR(o, route_gateway);
+	LOG_BOOL(o, route_noexec);
+}
+
+static void log_liveness(const struct options *o)
+{
+	LOG_INT(o, ping);
+	LOG_INT(o, ping_restart);
+	LOG_INT(o, ping_exit);
+	LOG_BOOL(o, ping_timer_remote);
+	LOG_INT(o, keepalive_ping);
+	LOG_INT(o, keepalive_timeout);
+	LOG_INT(o, inactive);
+	msg(D_OPTIONS, "  inactive_bytes = %lld", (long long)o->inactive_bytes);
+	LOG_INT(o, explicit_exit_notify);
+}
+
+void options_log(const struct options *o)
+{
+	if (!log_enabled(D_OPTIONS))
+		return;
+	msg(D_OPTIONS, "Current Parameter Settings:");
+	log_process(o);
+	log_transport(o);
+	log_tun(o);
+	log_liveness(o);
+}

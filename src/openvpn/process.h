@@ -1,0 +1,20 @@
+/* Process-level setup: daemonizing, pid file, chroot, privilege drop. */
+#ifndef PROCESS_H
+#define PROCESS_H
+
+/* Detach from the terminal (--daemon). Returns 0 or -errno. */
+int process_daemonize(void);
+/* Write our pid to path (--writepid). */
+int process_write_pid(const char *path);
+void process_remove_pid(const char *path);
+/* Resolve --user/--group before chroot (the databases may not exist inside). */
+struct process_ids {
+	int have_uid, have_gid;
+	unsigned int uid, gid;
+};
+int process_lookup_ids(const char *user, const char *group, struct process_ids *ids);
+int process_chroot(const char *dir);
+/* setgroups/setgid/setuid, in the order that leaves no privilege behind. */
+int process_drop_privileges(const struct process_ids *ids);
+
+#endif

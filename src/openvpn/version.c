@@ -1,0 +1,38 @@
+/* Version banner. Features are listed only once they are built in. */
+#include "buildconf.h"
+#include "version.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "comp.h"
+#include "ssl_openssl.h"
+
+const char *version_title(void)
+{
+	static char title[256];
+	struct utsname u;
+	const char *machine = "unknown";
+
+	if (title[0])
+		return title;
+	if (uname(&u) == 0)
+		machine = u.machine;
+	/* [DCO], [AEAD], [LZ4] join the list when those features work. */
+	snprintf(title, sizeof(title), "%s %s %s-linux-gnu [EPOLL]",
+		 PACKAGE_NAME, PACKAGE_VERSION, machine);
+	return title;
+}
+
+void version_print(FILE *out)
+{
+	fprintf(out, "%s\n", version_title());
+	fprintf(out, "library versions: %s, LZ4 %s\n",
+		ssl_library_version(), comp_lz4_version());
+#ifdef ENABLE_DCO
+	fprintf(out, "DCO: libnl-genl-3 found; offload to the kernel is not implemented yet\n");
+#else
+	fprintf(out, "DCO: not built (configure --disable-dco or libnl-genl-3 missing)\n");
+#endif
+}

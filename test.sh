@@ -1,0 +1,7 @@
+#!/bin/sh
+# The test command: dependencies, build, then every test (unit, then netns).
+set -e
+cd "$(dirname "$0")"
+./scripts/install-deps.sh
+./scripts/build.sh
+make check -j1 || { cat tests/unit_tests/*.log tests/netns/*.log 2>/dev/null | tail -n 200; exit 1; }

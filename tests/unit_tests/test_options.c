@@ -1,0 +1,1114 @@
+/* Option parsing: command line, config files, the table, finalize checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "log.h"
+#include "options.h"
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static int setup(void **state)
+{
+	struct options *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return -1;
+	options_init(o);
+	*state = o;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	options_free(*state);
+	free(*state);
+	return 0;
+}
+
+/* Parse a NULL-terminated list of command-line words (argv[0] added). */
+static int parse_args(struct options *o, ...)
+{
+	char *argv[64] = { "openvpn" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, o);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return options_parse_argv(o, argc, argv);
+}
+
+static int parse_ctx(struct options *o, const char *text, unsigned int ctx)
+{
+	return options_parse_string(o, text, strlen(text), "t.conf", ctx);
+}
+
+static int parse(struct options *o, const char *text)
+{
+	return parse_ctx(o, text, OPT_CTX_CMDLINE);
+}
+
+static void assert_error(const char *expected)
+{
+	if (strcmp(options_last_error(), expected) != 0)
+		fail_msg("last error '%s', expected '%s'", options_last_error(), expected);
+}
+
+static void assert_error_has(const char *frag)
+{
+	if (!strstr(options_last_error(), frag))
+		fail_msg("last error '%s' lacks '%s'", options_last_error(), frag);
+}
+
+/* Expect one line of text to fail with an error containing `frag`. */
+static void expect_bad(const char *text, const char *frag)
+{
+	struct options o;
+
+	options_init(&o);
+	if (parse(&o, text) != -EINVAL)
+		fail_msg("'%s' was accepted", text);
+	assert_error_has(frag);
+	options_free(&o);
+}
+
+static void expect_good(const char *text)
+{
+	struct options o;
+
+	options_init(&o);
+	if (parse(&o, text) != 0)
+		fail_msg("'%s' was rejected: %s", text, options_last_error());
+	options_free(&o);
+}
+
+/* Finalize must fail, and its last report must contain `frag`. */
+static void expect_finalize_error(struct options *o, const char *frag, int count)
+{
+	unsigned int before = options_error_count();
+
+	assert_int_equal(options_finalize(o), -EINVAL);
+	assert_int_equal(options_error_count() - before, count);
+	assert_error_has(frag);
+}
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	fclose(f);
+}
+
+static int setup_dir(void **state)
+{
+	strcpy(tmpdir, "/tmp/test_options_XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	return setup(state);
+}
+
+/* The test directory is flat: remove its files, then itself. */
+static int teardown_dir(void **state)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d = opendir(tmpdir);
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	if (rmdir(tmpdir) < 0)
+		return -1;
+	return teardown(state);
+}
+
+/* ---- defaults and basic parsing ------------------------------------------ */
+
+static void test_defaults(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(o->verb, 1);
+	assert_string_equal(o->lport, "1194");
+	assert_string_equal(o->rport, "1194");
+	assert_true(o->bind_local);
+	assert_int_equal(o->tun_mtu, 1500);
+	assert_int_equal(o->resolv_retry, -1);
+	assert_int_equal(o->connect_retry, 1);
+	assert_int_equal(o->connect_retry_max_interval, 300);
+	assert_int_equal(o->connect_timeout, 120);
+	assert_int_equal(o->script_security, 1);
+	assert_int_equal(o->topology, TOP_NET30);
+	assert_int_equal(o->route_metric, 0);
+	assert_int_equal(o->proto, PROTO_UDP);
+	assert_false(o->mode_server);
+	assert_null(o->dev);
+}
+
+static void test_argv_basic(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse_args(o, "--dev", "tun", "--ifconfig", "10.8.0.1",
+				    "10.8.0.2", "--verb", "4", "--remote", "vpn.example",
+				    "1195", "udp4", "--remote", "h2", "--nobind",
+				    "--persist-tun", "--syslog", "--daemon", "vpn",
+				    "--log-append", "/tmp/x.log", "--mute", "20", NULL), 0);
+	assert_string_equal(o->dev, "tun");
+	assert_string_equal(o->ifconfig_local, "10.8.0.1");
+	assert_string_equal(o->ifconfig_remote, "10.8.0.2");
+	assert_int_equal(o->verb, 4);
+	assert_int_equal(o->n_remotes, 2);
+	assert_string_equal(o->remotes[0].host, "vpn.example");
+	assert_string_equal(o->remotes[0].port, "1195");
+	assert_true(o->remotes[0].has_proto);
+	assert_int_equal(o->remotes[0].proto, PROTO_UDP4);
+	assert_null(o->remotes[1].port);
+	assert_false(o->remotes[1].has_proto);
+	assert_false(o->bind_local);
+	assert_true(o->persist_tun);
+	assert_string_equal(o->syslog_ident, "openvpn");
+	assert_true(o->daemon);
+	assert_string_equal(o->daemon_name, "vpn");
+	assert_string_equal(o->log_file, "/tmp/x.log");
+	assert_true(o->log_append);
+	assert_int_equal(o->mute, 20);
+}
+
+static void test_argv_arg_count(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse_args(o, "--ping", NULL), -EINVAL);
+	assert_error("command line: option 'ping' needs 1 argument (got 0)");
+	assert_int_equal(parse_args(o, "--ping", "1", "2", NULL), -EINVAL);
+	assert_error("command line: option 'ping' needs 1 argument (got 2)");
+	assert_int_equal(parse_args(o, "--ifconfig", "10.0.0.1", "--dev", "tun", NULL),
+			 -EINVAL);
+	assert_error("command line: option 'ifconfig' needs 2 arguments (got 1)");
+	assert_int_equal(parse_args(o, "--nobind", "x", NULL), -EINVAL);
+	assert_error("command line: option 'nobind' takes no arguments (got 1)");
+	assert_int_equal(parse_args(o, "--remote", NULL), -EINVAL);
+	assert_error("command line: option 'remote' needs at least 1 argument (got 0)");
+	assert_int_equal(parse_args(o, "--remote", "a", "1", "udp", "x", NULL), -EINVAL);
+	assert_error("command line: option 'remote' takes at most 3 arguments (got 4)");
+}
+
+static void test_argv_bare_word(void **state)
+{
+	struct options *o = *state;
+
+	/* a stray word after an option becomes its extra argument */
+	assert_int_equal(parse_args(o, "--verb", "3", "foo", NULL), -EINVAL);
+	assert_error("command line: option 'verb' needs 1 argument (got 2)");
+	/* a leading word that is not alone is not an option */
+	assert_int_equal(parse_args(o, "foo", "--verb", "3", NULL), -EINVAL);
+	assert_error_has("command line: 'foo' is not an option");
+	/* alone, it is a config file */
+	assert_int_equal(parse_args(o, "/nonexistent/x.conf", NULL), -EINVAL);
+	assert_error_has("cannot read '/nonexistent/x.conf'");
+	assert_error_has("No such file");
+}
+
+static void test_argv_too_many_args(void **state)
+{
+	struct options *o = *state;
+	char *argv[CONFIG_MAX_TOKENS + 3] = { "openvpn", "--remote" };
+	int i;
+
+	for (i = 2; i < CONFIG_MAX_TOKENS + 2; i++)
+		argv[i] = "x";
+	assert_int_equal(options_parse_argv(o, CONFIG_MAX_TOKENS + 2, argv), -EINVAL);
+	assert_error("command line: option '--remote' has more than 63 arguments");
+	/* one fewer reaches the row's own check */
+	assert_int_equal(options_parse_argv(o, CONFIG_MAX_TOKENS + 1, argv), -EINVAL);
+	assert_error("command line: option 'remote' takes at most 3 arguments (got 63)");
+}
+
+static void test_argv_lone_config(void **state)
+{
+	struct options *o = *state;
+	char path[256];
+
+	write_file("lone.conf", "verb 7\ndev tun\n");
+	snprintf(path, sizeof(path), "%s/lone.conf", tmpdir);
+	assert_int_equal(parse_args(o, path, NULL), 0);
+	assert_int_equal(o->verb, 7);
+	assert_string_equal(o->config_file, path);
+}
+
+static void test_unknown_option(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "verb 3\n\nproot udp\n"), -EINVAL);
+	assert_error("t.conf:3: unknown option 'proot' (did you mean 'proto'?)");
+	assert_int_equal(parse(o, "frobnicate 1\n"), -EINVAL);
+	assert_error("t.conf:1: unknown option 'frobnicate'");
+	assert_int_equal(parse(o, "persist-tunn\n"), -EINVAL);
+	assert_error("t.conf:1: unknown option 'persist-tunn' (did you mean 'persist-tun'?)");
+	/* short words are close to everything: no wild guesses */
+	assert_int_equal(parse(o, "xy\n"), -EINVAL);
+	assert_error("t.conf:1: unknown option 'xy'");
+	assert_int_equal(parse_args(o, "--pign", "3", NULL), -EINVAL);
+	assert_error("command line: unknown option '--pign' (did you mean '--ping'?)");
+	assert_int_equal(parse_args(o, "--", NULL), -EINVAL);
+	assert_error_has("unknown option '--'");
+}
+
+static void test_dashes_in_file(void **state)
+{
+	struct options *o = *state;
+
+	/* 2.6 accepts the command-line spelling in files too */
+	assert_int_equal(parse(o, "--verb 5\n--dev tun\n"), 0);
+	assert_int_equal(o->verb, 5);
+	assert_string_equal(o->dev, "tun");
+}
+
+static void test_stops_at_first_error(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "verb 5\nverb x\nverb 6\n"), -EINVAL);
+	assert_int_equal(o->verb, 5);
+	assert_error("t.conf:2: option 'verb': 'x' is not a number");
+}
+
+static void test_tokenizer_errors_reported(void **state)
+{
+	struct options *o = *state;
+	static const char nul[] = "verb 3\nd\0ev tun\n";
+
+	assert_int_equal(parse(o, "verb 3\nremote \"abc\n"), -EINVAL);
+	assert_error("t.conf:2: missing closing quote (\")");
+	assert_int_equal(options_parse_string(o, nul, sizeof(nul) - 1, "n.conf",
+					      OPT_CTX_CMDLINE), -EINVAL);
+	assert_error("n.conf:2: NUL byte in line");
+	assert_int_equal(parse(o, "<ca>\nxx\n"), -EINVAL);
+	assert_error_has("t.conf:1: inline block <ca> is not closed");
+}
+
+static void test_inline_options(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "<ca>\nAAAA\n</ca>\n"), -EINVAL);
+	assert_error("t.conf:1: option 'ca' is not supported yet by this version");
+	assert_int_equal(parse(o, "<verb>\n3\n</verb>\n"), -EINVAL);
+	assert_error("t.conf:1: option 'verb': cannot be given as an inline <verb> block");
+	assert_int_equal(parse(o, "<bogus>\nx\n</bogus>\n"), -EINVAL);
+	assert_error("t.conf:1: unknown option 'bogus'");
+}
+
+/* ---- contexts ------------------------------------------------------------ */
+
+static void test_contexts(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse_ctx(o, "dev tun\n", OPT_CTX_CCD), -EINVAL);
+	assert_error("t.conf:1: option 'dev': not allowed in a client-config-dir file");
+	assert_int_equal(parse_ctx(o, "config x\n", OPT_CTX_CCD), -EINVAL);
+	assert_error_has("not allowed in a client-config-dir file");
+	assert_int_equal(parse(o, "iroute 10.1.0.0 255.255.0.0\n"), -EINVAL);
+	assert_error("t.conf:1: option 'iroute': only allowed in a client-config-dir file");
+	assert_int_equal(parse(o, "peer-id 3\n"), -EINVAL);
+	assert_error_has("option 'peer-id': only a server can send this option");
+	assert_int_equal(parse_ctx(o, "dev tun\n", OPT_CTX_PUSH), -EINVAL);
+	assert_error("t.conf:1: option 'dev': a server may not push this option");
+	/* a server must never make us read local files */
+	assert_int_equal(parse_ctx(o, "config /etc/passwd\n", OPT_CTX_PUSH), -EINVAL);
+	assert_error("t.conf:1: option 'config': a server may not push this option");
+
+	/* allowed where they belong */
+	assert_int_equal(parse_ctx(o, "iroute 10.1.0.0 255.255.0.0\n", OPT_CTX_CCD),
+			 -EINVAL);
+	assert_error("t.conf:1: option 'iroute' is not supported yet by this version");
+	assert_int_equal(parse_ctx(o, "route 10.9.0.0 255.255.0.0\nping 7\n"
+				   "topology subnet\n", OPT_CTX_PUSH), 0);
+	assert_int_equal(o->n_routes, 1);
+	assert_int_equal(o->ping, 7);
+	assert_int_equal(o->topology, TOP_SUBNET);
+}
+
+/* ---- value validation ---------------------------------------------------- */
+
+static void test_integer_validation(void **state)
+{
+	expect_bad("verb 3x\n", "t.conf:1: option 'verb': '3x' is not a number");
+	expect_bad("verb \"\"\n", "'' is not a number");
+	expect_bad("verb \" 3\"\n", "' 3' is not a number");
+	expect_bad("verb +3\n", "'+3' is not a number");
+	expect_bad("verb 0x3\n", "'0x3' is not a number");
+	expect_bad("verb -1\n", "option 'verb': -1 is out of range (0..11)");
+	expect_bad("verb 12\n", "12 is out of range (0..11)");
+	expect_bad("verb 99999999999999999999999\n", "is out of range");
+	expect_bad("ping -5\n", "-5 is out of range");
+	expect_bad("ping 5s\n", "'5s' is not a number");
+	expect_bad("ping-restart 99999999\n", "out of range");
+	expect_bad("keepalive 10 0\n", "0 is out of range");
+	expect_bad("inactive 10 1k\n", "'1k' is not a number");
+	expect_bad("script-security 4\n", "out of range (0..3)");
+	expect_bad("lport 65536\n", "out of range (0..65535)");
+	expect_bad("rport 0\n", "out of range (1..65535)");
+	expect_bad("port http\n", "'http' is not a number");
+	expect_bad("remote h 0\n", "out of range (1..65535)");
+	expect_bad("connect-retry 5 2\n", "smaller than the interval");
+	expect_bad("resolv-retry forever\n", "'forever' is not a number");
+	expect_bad("route 10.0.0.0 255.0.0.0 default x\n", "'x' is not a number");
+	expect_bad("max-clients 0\n", "out of range");
+	expect_bad("mark -1\n", "out of range");
+
+	expect_good("verb 0\n");
+	expect_good("verb 11\n");
+	expect_good("lport 0\n");
+	expect_good("resolv-retry infinite\n");
+	expect_good("inactive 600 1000000\n");
+	expect_good("ping 00010\n");
+}
+
+static void test_word_validation(void **state)
+{
+	expect_bad("proto sctp\n", "'sctp' is not a protocol");
+	expect_bad("remote h 1194 quic\n", "'quic' is not a protocol");
+	expect_bad("topology star\n", "'star' is not a topology");
+	expect_bad("mode hub\n", "'hub' is not a mode");
+	expect_bad("bind ipv4only\n", "'ipv4only' is not a keyword");
+	expect_bad("dev-type foo\n", "'foo' is not a device type");
+	expect_bad("dev averyveryverylongname\n", "1 to 15 characters");
+	expect_bad("dev a/b\n", "not a valid interface name");
+	expect_bad("ifconfig 10.0.0.1 10.0.0.256\n", "'10.0.0.256' is not an IPv4 address");
+	expect_bad("ifconfig host 10.0.0.2\n", "'host' is not an IPv4 address");
+	expect_bad("ifconfig-ipv6 fd00::1 fd00::2\n", "with prefix length");
+	expect_bad("ifconfig-ipv6 fd00::1/129 fd00::2\n", "with prefix length");
+	expect_bad("ifconfig-ipv6 fd00::1/64 fd00::2/64\n", "'fd00::2/64' is not an IPv6 address");
+	expect_bad("route 10.0.0.0 255.0.255.0\n", "'255.0.255.0' is not a netmask");
+	expect_bad("route-ipv6 2001:db8::/200\n", "not an IPv6 network");
+	expect_bad("route-ipv6 2001:db8::/32 10.0.0.1\n", "not an IPv6 gateway");
+	expect_bad("route-gateway gw.example\n", "neither an IPv4 address nor 'dhcp'");
+
+	expect_bad("remote \"\"\n", "option 'remote': empty argument");
+	expect_bad("user ''\n", "option 'user': empty argument");
+
+	expect_good("route-gateway dhcp\n");
+	expect_good("route-ipv6 2001:db8::/32 fd00::1 10\n");
+	expect_good("route-ipv6 2001:db8::1\n");
+	expect_good("bind ipv6only\n");
+}
+
+static void test_values_stored(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o,
+		"proto tcp6-client\nlocal 192.0.2.1\nport 1200\nrport 1300\n"
+		"resolv-retry 30\nconnect-retry 2 60\nconnect-retry-max 4\n"
+		"connect-timeout 9\nfloat\nsndbuf 65536\nrcvbuf 131072\nmark 7\n"
+		"dev-type tun\ndev vpn0\ndev-node /dev/net/tun\ntun-mtu 1400 1450\n"
+		"txqueuelen 500\nifconfig-ipv6 fd00::1/64 fd00::2\nifconfig-noexec\n"
+		"route 10.1.0.0 255.255.0.0 default 5\nroute 10.2.0.0\n"
+		"route-ipv6 2001:db8::/48 default 3\nroute-metric 9\n"
+		"route-gateway 10.8.0.1\nroute-noexec\nping-timer-rem\n"
+		"inactive 300 4096\nexplicit-exit-notify\ncipher none\nauth none\n"
+		"writepid /run/x.pid\nuser nobody\ngroup nogroup\ncd /etc\n"
+		"chroot /var/empty\nscript-security 2\nmax-clients 10\n"
+		"persist-key\nremote-random\nsuppress-timestamps\nlog x.log\n"
+		"tun-ipv6\nhelp\nversion\n"), 0);
+	assert_int_equal(o->proto, PROTO_TCP6_CLIENT);
+	assert_true(o->proto_set);
+	assert_false(o->proto_tcp_role_unset);
+	assert_string_equal(o->local, "192.0.2.1");
+	assert_string_equal(o->lport, "1200");
+	assert_string_equal(o->rport, "1300");
+	assert_int_equal(o->resolv_retry, 30);
+	assert_int_equal(o->connect_retry, 2);
+	assert_int_equal(o->connect_retry_max_interval, 60);
+	assert_int_equal(o->connect_retry_max, 4);
+	assert_int_equal(o->connect_timeout, 9);
+	assert_true(o->float_peer);
+	assert_int_equal(o->sndbuf, 65536);
+	assert_int_equal(o->rcvbuf, 131072);
+	assert_int_equal(o->mark, 7);
+	assert_string_equal(o->dev_type, "tun");
+	assert_string_equal(o->dev, "vpn0");
+	assert_string_equal(o->dev_node, "/dev/net/tun");
+	assert_int_equal(o->tun_mtu, 1400);
+	assert_int_equal(o->tun_mtu_occ, 1450);
+	assert_int_equal(o->txqueuelen, 500);
+	assert_string_equal(o->ifconfig_ipv6_local, "fd00::1/64");
+	assert_string_equal(o->ifconfig_ipv6_remote, "fd00::2");
+	assert_true(o->ifconfig_noexec);
+	assert_int_equal(o->n_routes, 2);
+	assert_string_equal(o->routes[0].netmask, "255.255.0.0");
+	assert_null(o->routes[0].gateway);
+	assert_int_equal(o->routes[0].metric, 5);
+	assert_null(o->routes[1].netmask);
+	assert_int_equal(o->routes[1].metric, -1);
+	assert_int_equal(o->n_routes_ipv6, 1);
+	assert_null(o->routes_ipv6[0].gateway);
+	assert_int_equal(o->routes_ipv6[0].metric, 3);
+	assert_int_equal(o->route_metric, 9);
+	assert_string_equal(o->route_gateway, "10.8.0.1");
+	assert_true(o->route_noexec);
+	assert_true(o->ping_timer_remote);
+	assert_int_equal(o->inactive, 300);
+	assert_int_equal(o->inactive_bytes, 4096);
+	assert_int_equal(o->explicit_exit_notify, 1);
+	assert_string_equal(o->cipher, "none");
+	assert_string_equal(o->auth, "none");
+	assert_string_equal(o->writepid, "/run/x.pid");
+	assert_string_equal(o->user, "nobody");
+	assert_string_equal(o->group, "nogroup");
+	assert_string_equal(o->cd, "/etc");
+	assert_string_equal(o->chroot_dir, "/var/empty");
+	assert_int_equal(o->script_security, 2);
+	assert_int_equal(o->max_clients, 10);
+	assert_true(o->persist_key);
+	assert_true(o->remote_random);
+	assert_true(o->suppress_timestamps);
+	assert_string_equal(o->log_file, "x.log");
+	assert_false(o->log_append);
+	assert_true(o->show_help);
+	assert_true(o->show_version);
+	assert_true(o->bind_set);	/* --local */
+}
+
+static void test_repeated_strings_replace(void **state)
+{
+	struct options *o = *state;
+
+	/* the last one wins and the first is freed (ASan would notice) */
+	assert_int_equal(parse(o, "dev tun0\ndev tun1\nuser a\nuser b\n"), 0);
+	assert_string_equal(o->dev, "tun1");
+	assert_string_equal(o->user, "b");
+}
+
+static void test_limits(void **state)
+{
+	struct options *o = *state;
+	int i;
+
+	for (i = 0; i < OPT_MAX_REMOTES; i++)
+		assert_int_equal(parse(o, "remote h 1194 udp\n"), 0);
+	assert_int_equal(parse(o, "remote h\n"), -EINVAL);
+	assert_error_has("too many remotes (at most 64)");
+	for (i = 0; i < OPT_MAX_ROUTES; i++)
+		assert_int_equal(parse(o, "route 10.0.0.0 255.0.0.0\n"), 0);
+	assert_int_equal(parse(o, "route 10.0.0.0\n"), -EINVAL);
+	assert_error_has("too many routes");
+}
+
+static void test_tap_rejected(void **state)
+{
+	expect_bad("dev tap\n",
+		   "t.conf:1: option 'dev': tap devices are not supported by this version; use --dev tun");
+	expect_bad("dev tap7\n", "tap devices are not supported");
+	expect_bad("dev-type tap\n",
+		   "t.conf:1: option 'dev-type': tap devices are not supported by this version; use --dev tun");
+	expect_bad("dev null\n", "not supported yet");
+}
+
+static void test_unsupported_rejected(void **state)
+{
+	expect_bad("tls-server\n", "t.conf:1: option 'tls-server' is not supported yet by this version");
+	expect_bad("secret static.key\n", "option 'secret' is not supported yet");
+	expect_bad("data-ciphers AES-256-GCM\n", "option 'data-ciphers' is not supported yet");
+	expect_bad("data-ciphers-fallback AES-256-CBC\n", "not supported yet");
+	expect_bad("up /bin/true\n", "option 'up' is not supported yet");
+	expect_bad("down /bin/true\n", "option 'down' is not supported yet");
+	expect_bad("cipher AES-256-GCM\n",
+		   "option 'cipher': 'AES-256-GCM' is not supported yet by this version (only 'none' is)");
+	expect_bad("auth SHA256\n", "option 'auth': 'SHA256' is not supported yet");
+	expect_bad("mode server\n", "option 'mode': server mode is not supported yet");
+	expect_bad("block-outside-dns\n", "exists only on Windows");
+	expect_bad("ns-cert-type server\n",
+		   "option 'ns-cert-type' was removed in OpenVPN 2.5; use 'remote-cert-tls'");
+	expect_good("mode p2p\n");
+}
+
+/* Every row the table marks as not supported yet says so when used. */
+static void test_every_unsupported_row(void **state)
+{
+	const struct option_def *d;
+	size_t i, n = 0;
+	int k;
+
+	for (i = 0; (d = option_table_row(i)) != NULL; i++) {
+		struct options o;
+		const char *status = option_def_status(d);
+		unsigned int ctx = d->contexts & OPT_CTX_CMDLINE ? OPT_CTX_CMDLINE :
+				   d->contexts & OPT_CTX_CCD ? OPT_CTX_CCD : OPT_CTX_PUSH;
+		char line[256];
+
+		if (!status)
+			continue;
+		snprintf(line, sizeof(line), "%s", d->name);
+		for (k = 0; k < d->min_args; k++)
+			strcat(line, " x");
+		strcat(line, "\n");
+		options_init(&o);
+		if (parse_ctx(&o, line, ctx) != -EINVAL)
+			fail_msg("'%s' was accepted", d->name);
+		assert_error_has(d->name);
+		if (strcmp(status, "not supported yet") == 0)
+			assert_error_has("is not supported yet by this version");
+		options_free(&o);
+		n++;
+	}
+	assert_true(n > 150);
+}
+
+/* ---- the table ----------------------------------------------------------- */
+
+static void test_table_sane(void **state)
+{
+	const struct option_def *d, *e;
+	size_t i, j, supported = 0;
+
+	for (i = 0; (d = option_table_row(i)) != NULL; i++) {
+		assert_non_null(d->name);
+		assert_non_null(d->synopsis);
+		assert_non_null(d->handler);
+		assert_true(d->min_args <= d->max_args);
+		assert_true(d->contexts != 0);
+		assert_true((d->contexts & ~(unsigned int)(OPT_CTX_CMDLINE | OPT_CTX_CCD |
+							   OPT_CTX_PUSH)) == 0);
+		assert_ptr_equal(option_table_lookup(d->name), d);
+		for (j = 0; j < i; j++) {
+			e = option_table_row(j);
+			if (strcmp(d->name, e->name) == 0)
+				fail_msg("duplicate row '%s'", d->name);
+		}
+		if (option_def_supported(d)) {
+			assert_null(option_def_status(d));
+			supported++;
+		}
+	}
+	assert_true(i >= 200);
+	assert_true(supported >= 60);
+	assert_null(option_table_lookup("no-such-option"));
+	assert_null(option_table_lookup(""));
+}
+
+/* ---- --config nesting ---------------------------------------------------- */
+
+static void test_nested_config(void **state)
+{
+	struct options *o = *state;
+	char text[512];
+
+	write_file("inner.conf", "verb 6\nping 9\n");
+	snprintf(text, sizeof(text), "dev tun\nconfig %s/inner.conf\nping 10\n", tmpdir);
+	write_file("outer.conf", text);
+	snprintf(text, sizeof(text), "%s/outer.conf", tmpdir);
+	assert_int_equal(parse_args(o, "--config", text, "--mute", "3", NULL), 0);
+	assert_int_equal(o->verb, 6);
+	assert_int_equal(o->ping, 10);
+	assert_int_equal(o->mute, 3);
+	assert_string_equal(o->dev, "tun");
+	assert_string_equal(o->config_file, text);
+}
+
+static void test_nested_config_error_location(void **state)
+{
+	struct options *o = *state;
+	char text[512], expect[600];
+
+	write_file("bad.conf", "verb 3\n\nping x\n");
+	snprintf(text, sizeof(text), "config %s/bad.conf\n", tmpdir);
+	write_file("top.conf", text);
+	snprintf(text, sizeof(text), "%s/top.conf", tmpdir);
+	assert_int_equal(options_parse_file(o, text, 0), -EINVAL);
+	snprintf(expect, sizeof(expect), "%s/bad.conf:3: option 'ping': 'x' is not a number",
+		 tmpdir);
+	assert_error(expect);
+
+	assert_int_equal(parse(o, "\nconfig /nonexistent.conf\n"), -EINVAL);
+	assert_error("t.conf:2: option 'config': cannot read '/nonexistent.conf': No such file or directory");
+}
+
+static void test_config_recursion(void **state)
+{
+	struct options *o = *state;
+	char text[512];
+
+	snprintf(text, sizeof(text), "verb 2\nconfig %s/b.conf\n", tmpdir);
+	write_file("a.conf", text);
+	snprintf(text, sizeof(text), "config %s/a.conf\n", tmpdir);
+	write_file("b.conf", text);
+	snprintf(text, sizeof(text), "%s/a.conf", tmpdir);
+	assert_int_equal(parse_args(o, "--config", text, NULL), -EINVAL);
+	assert_error_has("b.conf:1: option 'config':");
+	assert_error_has("a.conf' includes itself");
+	assert_error_has("a.conf -> ");
+	assert_error_has("b.conf -> ");
+
+	/* a file including itself directly */
+	snprintf(text, sizeof(text), "config %s/self.conf\n", tmpdir);
+	write_file("self.conf", text);
+	snprintf(text, sizeof(text), "%s/self.conf", tmpdir);
+	assert_int_equal(options_parse_file(o, text, 0), -EINVAL);
+	assert_error_has("self.conf:1: option 'config':");
+	assert_error_has("includes itself");
+}
+
+static void test_config_depth(void **state)
+{
+	struct options *o = *state;
+	char name[32], text[512], path[256];
+	int i;
+
+	/* f0 -> f1 -> ... -> f10: eleven levels */
+	for (i = 0; i <= OPT_MAX_DEPTH; i++) {
+		snprintf(name, sizeof(name), "d%d.conf", i);
+		if (i < OPT_MAX_DEPTH)
+			snprintf(text, sizeof(text), "config %s/d%d.conf\n", tmpdir, i + 1);
+		else
+			snprintf(text, sizeof(text), "verb 9\n");
+		write_file(name, text);
+	}
+	snprintf(path, sizeof(path), "%s/d0.conf", tmpdir);
+	assert_int_equal(options_parse_file(o, path, 0), -EINVAL);
+	assert_error_has("d9.conf:1: option 'config':");
+	assert_error_has("nested more than 10 deep");
+	assert_int_equal(o->verb, 1);
+
+	/* ten levels are fine */
+	snprintf(path, sizeof(path), "%s/d1.conf", tmpdir);
+	assert_int_equal(options_parse_file(o, path, 0), 0);
+	assert_int_equal(o->verb, 9);
+}
+
+static void test_config_after_cd(void **state)
+{
+	struct options *o = *state;
+
+	write_file("rel.conf", "verb 8\n");
+	assert_int_equal(parse_args(o, "--cd", tmpdir, "--config", "rel.conf", NULL), 0);
+	assert_int_equal(o->verb, 8);
+}
+
+static void test_config_too_big(void **state)
+{
+	struct options *o = *state;
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/big.conf", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, CONFIG_MAX_FILE + 1), 0);
+	close(fd);
+	assert_int_equal(options_parse_file(o, path, 0), -EINVAL);
+	assert_error_has("is larger than");
+}
+
+/* ---- finalize ------------------------------------------------------------ */
+
+static void set_dev(struct options *o)
+{
+	assert_int_equal(parse(o, "dev tun\n"), 0);
+}
+
+static void test_finalize_minimal(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "dev tun\nifconfig 10.8.0.1 10.8.0.2\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	/* help and version need nothing else */
+	options_free(o);
+	options_init(o);
+	assert_int_equal(parse_args(o, "--version", NULL), 0);
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_dev_required(void **state)
+{
+	struct options *o = *state;
+
+	expect_finalize_error(o, "options: --dev is required", 1);
+	/* any name that is not tap... is a tun device */
+	assert_int_equal(parse(o, "dev vpn0\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	assert_null(o->dev_type);
+}
+
+static void test_finalize_tls_modes(void **state)
+{
+	struct options *o = *state;
+
+	set_dev(o);
+	o->tls_server = o->tls_client = true;
+	expect_finalize_error(o, "--tls-server and --tls-client cannot be used together", 1);
+}
+
+static void test_finalize_ifconfig(void **state)
+{
+	struct options *o = *state;
+
+	set_dev(o);
+	o->ifconfig_local = strdup("10.0.0.300");
+	o->ifconfig_remote = strdup("10.0.0.2");
+	expect_finalize_error(o, "'10.0.0.300' is not an IPv4 address", 1);
+
+	free(o->ifconfig_local);
+	o->ifconfig_local = strdup("10.0.0.1");
+	free(o->ifconfig_remote);
+	o->ifconfig_remote = strdup("255.255.255.0");
+	expect_finalize_error(o, "'255.255.255.0' looks like a netmask", 1);
+	o->topology = TOP_SUBNET;
+	assert_int_equal(options_finalize(o), 0);
+
+	free(o->ifconfig_remote);
+	o->ifconfig_remote = strdup("10.0.0.2");
+	expect_finalize_error(o, "with --topology subnet the second argument is a netmask", 1);
+	o->topology = TOP_P2P;
+	free(o->ifconfig_remote);
+	o->ifconfig_remote = strdup("10.0.0.1");
+	expect_finalize_error(o, "local and remote address are both 10.0.0.1", 1);
+}
+
+static void test_finalize_ifconfig_ipv6(void **state)
+{
+	struct options *o = *state;
+
+	set_dev(o);
+	o->ifconfig_ipv6_local = strdup("fd00::1");
+	o->ifconfig_ipv6_remote = strdup("fd00::zz");
+	expect_finalize_error(o, "'fd00::zz' is not an IPv6 address", 2);
+	free(o->ifconfig_ipv6_local);
+	free(o->ifconfig_ipv6_remote);
+	o->ifconfig_ipv6_local = strdup("fd00::1/64");
+	o->ifconfig_ipv6_remote = strdup("fd00::2");
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_ping(void **state)
+{
+	struct options *o = *state;
+
+	/* one receive timeout, as in 2.6: the later option wins */
+	assert_int_equal(parse(o, "dev tun\nping-restart 60\nping-exit 120\n"), 0);
+	assert_int_equal(o->ping_exit, 120);
+	assert_int_equal(o->ping_restart, 0);
+	assert_int_equal(parse(o, "ping-restart 30\n"), 0);
+	assert_int_equal(o->ping_exit, 0);
+	assert_int_equal(o->ping_restart, 30);
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_tun_mtu(void **state)
+{
+	struct options *o = *state;
+
+	set_dev(o);
+	o->tun_mtu = 67;
+	expect_finalize_error(o, "--tun-mtu 67 is out of range (68..9000", 1);
+	o->tun_mtu = 9001;
+	expect_finalize_error(o, "--tun-mtu 9001 is out of range", 1);
+	o->tun_mtu = 68;
+	assert_int_equal(options_finalize(o), 0);
+	o->tun_mtu = 9000;
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_proto_tcp(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "dev tun\nproto tcp\nremote h\n"), 0);
+	assert_true(o->proto_tcp_role_unset);
+	expect_finalize_error(o, "'tcp' is ambiguous in point-to-point mode", 1);
+
+	/* a client connects */
+	o->client = true;
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->proto, PROTO_TCP_CLIENT);
+	assert_false(o->proto_tcp_role_unset);
+	options_free(o);
+	options_init(o);
+
+	/* a server listens, keeping the address family */
+	assert_int_equal(parse(o, "dev tun\nproto tcp6\n"), 0);
+	o->mode_server = true;
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->proto, PROTO_TCP6_SERVER);
+	options_free(o);
+	options_init(o);
+
+	/* the proto of a --remote is ambiguous just the same */
+	assert_int_equal(parse(o, "dev tun\nremote h 1194 tcp\n"), 0);
+	expect_finalize_error(o, "--remote: 'tcp' is ambiguous", 1);
+}
+
+static void test_finalize_tcp_roles(void **state)
+{
+	struct options *o = *state;
+
+	/* tcp-server with --remote is fine in p2p: it accepts only that peer */
+	assert_int_equal(parse(o, "dev tun\nproto tcp-server\nremote h\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	assert_true(o->bind_local);
+
+	assert_int_equal(parse(o, "nobind\n"), 0);
+	expect_finalize_error(o, "--nobind cannot be used with --proto tcp-server", 1);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "dev tun\nproto tcp-client\n"), 0);
+	expect_finalize_error(o, "--proto tcp-client needs --remote", 1);
+	assert_int_equal(parse(o, "remote h\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	/* a TCP client does not bind unless asked to */
+	assert_false(o->bind_local);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "dev tun\nproto tcp-client\nremote h\nbind\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	assert_true(o->bind_local);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "dev tun\nnobind\n"), 0);
+	expect_finalize_error(o, "--nobind needs --remote", 1);
+}
+
+static void test_finalize_reports_all(void **state)
+{
+	struct options *o = *state;
+
+	/* no dev, bad tun-mtu (not checked without dev), ping conflict,
+	 * tls conflict, ambiguous tcp */
+	assert_int_equal(parse(o, "proto tcp\nremote h\nkeepalive 10 5\n"
+			       "ifconfig 10.0.0.1 255.255.255.252\n"), 0);
+	o->tls_server = o->tls_client = true;
+	expect_finalize_error(o, "--keepalive: the timeout (5) must be at least twice", 5);
+}
+
+static void test_keepalive(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "dev tun\nkeepalive 10 60\n"), 0);
+	assert_int_equal(o->ping, 0);
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->ping, 10);
+	assert_int_equal(o->ping_restart, 60);
+	assert_int_equal(o->keepalive_ping, 10);
+	assert_int_equal(o->keepalive_timeout, 60);
+	/* running finalize again changes nothing */
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->ping, 10);
+	assert_int_equal(o->ping_restart, 60);
+}
+
+static void test_keepalive_errors(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "dev tun\nkeepalive 10 15\n"), 0);
+	expect_finalize_error(o, "the timeout (15) must be at least twice the ping interval (10)", 1);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "dev tun\nkeepalive 10 60\nping 5\n"), 0);
+	expect_finalize_error(o, "--keepalive cannot be combined with --ping", 1);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "dev tun\nkeepalive 10 60\nping-exit 100\n"), 0);
+	expect_finalize_error(o, "--keepalive cannot be combined", 1);
+	options_free(o);
+	options_init(o);
+
+	/* a server waits twice as long as it asks its clients to */
+	assert_int_equal(parse(o, "dev tun\nkeepalive 10 60\n"), 0);
+	o->mode_server = true;
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->ping, 10);
+	assert_int_equal(o->ping_restart, 120);
+}
+
+/* ---- helpers: proto, help, log ------------------------------------------- */
+
+static void test_proto_helpers(void **state)
+{
+	assert_string_equal(proto_name(PROTO_UDP), "udp");
+	assert_string_equal(proto_name(PROTO_UDP6), "udp6");
+	assert_string_equal(proto_name(PROTO_TCP4_SERVER), "tcp4-server");
+	assert_string_equal(proto_name(PROTO_TCP_CLIENT), "tcp-client");
+	assert_string_equal(proto_name((enum proto)99), "unknown");
+	assert_int_equal(proto_family(PROTO_UDP), AF_UNSPEC);
+	assert_int_equal(proto_family(PROTO_UDP4), AF_INET);
+	assert_int_equal(proto_family(PROTO_TCP6_CLIENT), AF_INET6);
+	assert_int_equal(proto_family(PROTO_TCP_SERVER), AF_UNSPEC);
+	assert_true(options_is_netmask("255.255.255.0"));
+	assert_true(options_is_netmask("0.0.0.0"));
+	assert_false(options_is_netmask("255.0.255.0"));
+	assert_true(options_is_ipv6_prefix("::/0", true));
+	assert_false(options_is_ipv6_prefix("::/", true));
+	assert_false(options_is_ipv6_prefix("::/1x", true));
+	assert_false(options_is_ipv6_prefix("/64", true));
+}
+
+/* Run fn with stdout or stderr sent to a file, return what it wrote. */
+static char *capture(int fd_out, void (*fn)(void *), void *arg)
+{
+	char path[] = "/tmp/test_options_out_XXXXXX";
+	int fd = mkstemp(path), saved = dup(fd_out);
+	static char buf[65536];
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(NULL);
+	dup2(fd, fd_out);
+	fn(arg);
+	fflush(NULL);
+	dup2(saved, fd_out);
+	close(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	close(fd);
+	unlink(path);
+	return buf;
+}
+
+static void run_help(void *arg)
+{
+	options_print_help();
+}
+
+static void test_help(void **state)
+{
+	char *out = capture(STDOUT_FILENO, run_help, NULL);
+
+	assert_non_null(strstr(out, "Usage: openvpn"));
+	assert_non_null(strstr(out, "  --remote host [port] [proto]\n"));
+	assert_non_null(strstr(out, "  --keepalive interval timeout\n"));
+	assert_non_null(strstr(out, "  --tls-server "));
+	assert_non_null(strstr(out, "[not supported yet]"));
+	assert_non_null(strstr(out, "[Windows only]"));
+	assert_null(strstr(out, "  --verb n ["));
+}
+
+static void run_log(void *arg)
+{
+	struct log_config cfg = { .verb = 4 };
+
+	log_configure(&cfg);
+	options_log(arg);
+	cfg.verb = 1;
+	log_configure(&cfg);
+}
+
+static void test_log(void **state)
+{
+	struct options *o = *state;
+	char *out;
+
+	assert_int_equal(parse(o, "dev tun\nverb 3\nremote peer 1195\n"
+			       "route 10.0.0.0 255.0.0.0\n"), 0);
+	out = capture(STDERR_FILENO, run_log, o);
+	assert_non_null(strstr(out, "  verb = 3\n"));
+	assert_non_null(strstr(out, "  dev = tun\n"));
+	assert_non_null(strstr(out, "  remote[0] = peer 1195 udp\n"));
+	assert_non_null(strstr(out, "  bind_local = ENABLED\n"));
+	assert_non_null(strstr(out, "  route[0] = 10.0.0.0 255.0.0.0"));
+	assert_non_null(strstr(out, "  topology = net30\n"));
+}
+
+static void test_error_count(void **state)
+{
+	struct options *o = *state;
+	unsigned int before = options_error_count();
+
+	assert_int_equal(parse(o, "verb 3\n"), 0);
+	assert_int_equal(options_error_count(), before);
+	assert_int_equal(parse(o, "verb x\n"), -EINVAL);
+	assert_int_equal(options_error_count(), before + 1);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TD(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
+	const struct CMUnitTest tests[] = {
+		T(test_defaults),
+		T(test_argv_basic),
+		T(test_argv_arg_count),
+		T(test_argv_bare_word),
+		T(test_argv_too_many_args),
+		TD(test_argv_lone_config),
+		T(test_unknown_option),
+		T(test_dashes_in_file),
+		T(test_stops_at_first_error),
+		T(test_tokenizer_errors_reported),
+		T(test_inline_options),
+		T(test_contexts),
+		T(test_integer_validation),
+		T(test_word_validation),
+		T(test_values_stored),
+		T(test_repeated_strings_replace),
+		T(test_limits),
+		T(test_tap_rejected),
+		T(test_unsupported_rejected),
+		T(test_every_unsupported_row),
+		T(test_table_sane),
+		TD(test_nested_config),
+		TD(test_nested_config_error_location),
+		TD(test_config_recursion),
+		TD(test_config_depth),
+		TD(test_config_after_cd),
+		TD(test_config_too_big),
+		T(test_finalize_minimal),
+		T(test_finalize_dev_required),
+		T(test_finalize_tls_modes),
+		T(test_finalize_ifconfig),
+		T(test_finalize_ifconfig_ipv6),
+		T(test_finalize_ping),
+		T(test_finalize_tun_mtu),
+		T(test_finalize_proto_tcp),
+		T(test_finalize_tcp_roles),
+		T(test_finalize_reports_all),
+		T(test_keepalive),
+		T(test_keepalive_errors),
+		T(test_proto_helpers),
+		T(test_help),
+		T(test_log),
+		T(test_error_count),
+	};
+#undef T
+#undef TD
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

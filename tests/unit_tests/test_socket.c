@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,7 +113,8 @@ static void test_udp_batch(void **state)
 	assert_int_equal(link_udp_send_batch(&a, txp, to, 10), 10);
 	assert_int_equal(a.stats.pkts_out, 10);
 
-	assert_int_equal(udp_recv_all(&b, rx, from, 16), 10);
+	assert_int_equal(udp_recv_all(&b, rx, from, 10), 10);
+	assert_int_equal(link_udp_recv_batch(&b, rx + 10, from + 10, 6), 0);
 	for (i = 0; i < 10; i++) {
 		check_pkt(&rx[i], i, 100 + i * 37);
 		/* Written in place at the headroom, nothing copied around. */
@@ -713,7 +716,7 @@ static void test_tcp_loopback(void **state)
 		assert_int_equal(link_tcp_connect_finish(&cli), 0);
 	}
 	assert_false(link_wants_write(&cli));
-	assert_int_equal(getsockopt(link_fd(&cli), IPPROTO_TCP, 1 /* TCP_NODELAY */, &one,
+	assert_int_equal(getsockopt(link_fd(&cli), IPPROTO_TCP, TCP_NODELAY, &one,
 				    &(socklen_t){ sizeof(one) }), 0);
 	assert_int_equal(one, 1);
 

@@ -42,9 +42,9 @@ wait_for() { # file regex seconds
 run_pair() {
 	local label=$1 bin=$2 t0 t1 rtt mbit
 	t0=$(date +%s%N)
-	ip netns exec "$NS_A" "$bin" --config sample-config/p2p-a.conf --dev "tda$ID" >"$WORK/$label-a.log" 2>&1 &
+	ip netns exec "$NS_A" "$bin" --config sample-config/p2p-a.conf --dev "tuna$ID" >"$WORK/$label-a.log" 2>&1 &
 	PIDS+=($!); local pa=$!
-	ip netns exec "$NS_B" "$bin" --config sample-config/p2p-b.conf --dev "tdb$ID" >"$WORK/$label-b.log" 2>&1 &
+	ip netns exec "$NS_B" "$bin" --config sample-config/p2p-b.conf --dev "tunb$ID" >"$WORK/$label-b.log" 2>&1 &
 	PIDS+=($!); local pb=$!
 	wait_for "$WORK/$label-a.log" 'Initialization Sequence Completed' 10
 	wait_for "$WORK/$label-b.log" 'Initialization Sequence Completed' 10

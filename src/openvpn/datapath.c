@@ -794,7 +794,7 @@ static const char *tunnel_end_name(enum tunnel_end e)
 	case TUNNEL_EXIT: return "SIGTERM[hard,";
 	case TUNNEL_RESTART_SOFT: return "SIGUSR1[soft,";
 	case TUNNEL_RESTART_HARD: return "SIGHUP[hard,";
-	default: return "fatal[";
+	default: return "";
 	}
 }
 
@@ -835,9 +835,10 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 		    strcmp(t->end_reason, "SIGUSR1") != 0)
 			persist->remote_index++;
 	}
-	msg(M_INFO, "%s%s] received, %s", tunnel_end_name(end),
-	    t->end_reason ? t->end_reason : "init-failed",
-	    end == TUNNEL_EXIT ? "process exiting" : "process restarting");
+	if (end != TUNNEL_FATAL)
+		msg(M_INFO, "%s%s] received, %s", tunnel_end_name(end),
+		    t->end_reason ? t->end_reason : "connection-failed",
+		    end == TUNNEL_EXIT ? "process exiting" : "process restarting");
 out:
 	tunnel_teardown(t);
 	free(t);

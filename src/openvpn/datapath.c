@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,8 @@
 #include "ping.h"
 #include "process.h"
 #include "socket.h"
+#include "ssl.h"
+#include "ssl_openssl.h"
 
 #define DP_BATCH 32
 
@@ -36,6 +39,7 @@ struct dp_stats {
 	uint64_t tun_read_bytes, tun_write_bytes;
 	uint64_t link_read_bytes, link_write_bytes;
 	uint64_t drop_not_ip, drop_no_peer, drop_wrong_peer, drop_tun_write;
+	uint64_t drop_decrypt, drop_no_key;
 };
 
 struct tunnel {
@@ -63,7 +67,15 @@ struct tunnel {
 	struct sockaddr_any from[DP_BATCH];
 	struct ratelimit rl_peer, rl_drop, rl_link;
 	struct dp_stats st;
+	/* TLS mode: the control channel and the data channel keys */
+	bool tls_mode;
+	struct ssl_ctx *tls_ctx;
+	struct ssl_session *ssl;
+	struct timer ssl_timer;
+	char peer_name[96];
 };
+
+static void tunnel_ssl_reschedule(struct tunnel *t);
 
 static void tunnel_end(struct tunnel *t, enum tunnel_end end, const char *reason)
 {
@@ -103,13 +115,15 @@ static void tunnel_update_events(struct tunnel *t)
 	}
 }
 
-/* Send bufs[0..n) to the peer; returns how many left the process. */
+static unsigned tunnel_send_raw(struct tunnel *t, struct buf **pkts,
+				const struct sockaddr_any **to, unsigned n);
+
+/* Send bufs[0..n) to the peer as they are; returns how many left. */
 static unsigned tunnel_send(struct tunnel *t, struct buf *bufs, unsigned n)
 {
 	struct buf *pkts[DP_BATCH];
 	const struct sockaddr_any *to[DP_BATCH];
-	unsigned i, sent = 0;
-	int ret;
+	unsigned i;
 
 	if (!tunnel_can_send(t)) {
 		t->st.drop_no_peer += n;
@@ -119,6 +133,51 @@ static unsigned tunnel_send(struct tunnel *t, struct buf *bufs, unsigned n)
 		pkts[i] = &bufs[i];
 		to[i] = &t->remote;
 	}
+	return tunnel_send_raw(t, pkts, to, n);
+}
+
+/* Encrypt (TLS mode) in place, compacting out packets that cannot go. */
+static unsigned tunnel_encrypt_batch(struct tunnel *t, struct buf *bufs, unsigned n)
+{
+	unsigned i, kept = 0;
+
+	if (!t->tls_mode)
+		return n;
+	for (i = 0; i < n; i++) {
+		int ret = ssl_encrypt(t->ssl, &bufs[i]);
+
+		if (ret < 0) {
+			t->st.drop_no_key++;
+			continue;
+		}
+		if (kept != i) {
+			struct buf tmp = bufs[kept];
+
+			bufs[kept] = bufs[i];
+			bufs[i] = tmp;
+		}
+		kept++;
+	}
+	return kept;
+}
+
+/* Data packets from tun (or pings): encrypt, then send. */
+static unsigned tunnel_send_data(struct tunnel *t, struct buf *bufs, unsigned n)
+{
+	if (!tunnel_can_send(t) || (t->tls_mode && !ssl_can_send_data(t->ssl))) {
+		t->st.drop_no_peer += n;
+		return 0;
+	}
+	n = tunnel_encrypt_batch(t, bufs, n);
+	return n ? tunnel_send(t, bufs, n) : 0;
+}
+
+static unsigned tunnel_send_raw(struct tunnel *t, struct buf **pkts,
+				const struct sockaddr_any **to, unsigned n)
+{
+	unsigned i, sent = 0;
+	int ret;
+
 	if (tunnel_is_udp(t)) {
 		ret = link_udp_send_batch(&t->link, pkts, to, n);
 		if (ret < 0)
@@ -150,7 +209,7 @@ static void tunnel_send_special(struct tunnel *t, const uint8_t *payload, size_t
 
 	buf_reset(b, BUF_HEADROOM);
 	if (buf_write(b, payload, len))
-		tunnel_send(t, b, 1);
+		tunnel_send_data(t, b, 1);
 }
 
 static void tunnel_send_ping(struct tunnel *t)
@@ -197,7 +256,7 @@ static void tunnel_tun_readable(struct event_handler *h, uint32_t events)
 		return;
 	t->st.tun_read_bytes += bytes;
 	ping_note_tun(&t->ping, now, bytes);
-	tunnel_send(t, t->tx, n);
+	tunnel_send_data(t, t->tx, n);
 }
 
 /* ---- link -> tun ---------------------------------------------------------- */
@@ -218,13 +277,18 @@ static bool tunnel_accept_source(struct tunnel *t, const struct sockaddr_any *fr
 				addr_to_str(&t->remote, b, sizeof(b)));
 		return false;
 	}
+	if (t->tls_mode && t->remote_known)
+		return false; /* floating needs an authenticated data packet: later */
 	if (t->remote_known)
 		msg(D_NORMAL, "Peer floated from %s to %s", addr_to_str(&t->remote, a, sizeof(a)),
 		    addr_to_str(from, b, sizeof(b)));
 	t->remote = *from;
 	t->remote_known = true;
+	addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
+	if (t->tls_mode)
+		return true; /* tentative: tunnel_udp_readable confirms it */
 accepted:
-	if (!t->peer_seen) {
+	if (!t->peer_seen && !t->tls_mode) {
 		t->peer_seen = true;
 		msg(M_INFO, "Peer Connection Initiated with %s", addr_to_str(from, a, sizeof(a)));
 		ping_start_receive_timer(&t->ping);
@@ -242,13 +306,45 @@ static bool is_ip_packet(const struct buf *b)
 	return v == 4 || (v == 6 && buf_len(b) >= 40);
 }
 
-/* One authenticated (here: accepted) packet from the peer. */
+/* TLS mode: control packets go to the session, data packets are decrypted.
+ * Returns true when b now holds a payload for tun. */
+static bool tunnel_tls_input(struct tunnel *t, struct buf *b, uint64_t now)
+{
+	enum crypto_verdict v;
+
+	if (!ssl_is_data_opcode(buf_data(b)[0])) {
+		if (!ssl_recv_control(t->ssl, b))
+			return false;
+		ping_note_received(&t->ping, now);
+		tunnel_ssl_reschedule(t);
+		return false;
+	}
+	v = ssl_decrypt(t->ssl, b);
+	if (v != CRYPTO_OK) {
+		t->st.drop_decrypt++;
+		if (v != CRYPTO_REPLAY || !t->o->mute_replay_warnings)
+			msg_ratelimited(&t->rl_drop, M_WARN, "%s: dropping data packet: %s",
+					t->peer_name, crypto_verdict_str(v));
+		return false;
+	}
+	ping_note_received(&t->ping, now);
+	return true;
+}
+
+/* One packet from the accepted peer address. */
 static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
 {
 	int ret;
 
 	t->st.link_read_bytes += buf_len(b);
-	ping_note_received(&t->ping, now);
+	if (buf_len(b) == 0)
+		return;
+	if (t->tls_mode) {
+		if (!tunnel_tls_input(t, b, now))
+			return;
+	} else {
+		ping_note_received(&t->ping, now);
+	}
 	if (ping_is_ping(b)) {
 		msg(D_PACKET, "RECEIVED PING PACKET");
 		return;
@@ -277,6 +373,32 @@ static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
 	ping_note_tun(&t->ping, now, buf_len(b));
 }
 
+/*
+ * In TLS mode a peer without a configured --remote is learned from its
+ * first control packet that the session accepts; until then the address
+ * is only tentative.
+ */
+static void tunnel_udp_packet(struct tunnel *t, struct buf *b, const struct sockaddr_any *from,
+			      uint64_t now)
+{
+	bool learning = t->tls_mode && !t->remote_known;
+
+	if (!tunnel_accept_source(t, from))
+		return;
+	if (!learning) {
+		tunnel_deliver(t, b, now);
+		return;
+	}
+	t->st.link_read_bytes += buf_len(b);
+	if (buf_len(b) == 0 || ssl_is_data_opcode(buf_data(b)[0]) ||
+	    !ssl_recv_control(t->ssl, b)) {
+		t->remote_known = false;
+		return;
+	}
+	ping_note_received(&t->ping, now);
+	tunnel_ssl_reschedule(t);
+}
+
 static void tunnel_udp_readable(struct tunnel *t)
 {
 	uint64_t now = event_now_ms();
@@ -288,10 +410,8 @@ static void tunnel_udp_readable(struct tunnel *t)
 			msg_ratelimited(&t->rl_link, M_WARN, "read UDP: %s", strerror(-n));
 			return;
 		}
-		for (i = 0; i < n; i++) {
-			if (tunnel_accept_source(t, &t->from[i]))
-				tunnel_deliver(t, &t->rx[i], now);
-		}
+		for (i = 0; i < n; i++)
+			tunnel_udp_packet(t, &t->rx[i], &t->from[i], now);
 	} while (n == DP_BATCH && !t->loop.stop);
 }
 
@@ -351,6 +471,96 @@ static void tunnel_link_ready(struct event_handler *h, uint32_t events)
 		tunnel_tcp_readable(t, events);
 }
 
+/* ---- TLS session glue ------------------------------------------------------ */
+
+static void tunnel_ssl_send(struct ssl_session *s, struct buf *pkt)
+{
+	struct tunnel *t = s->owner;
+
+	tunnel_send(t, pkt, 1);
+}
+
+static void tunnel_mark_up(struct tunnel *t)
+{
+	if (t->up)
+		return;
+	t->up = true;
+	msg(M_INFO, "Initialization Sequence Completed");
+}
+
+static void tunnel_ssl_established(struct ssl_session *s)
+{
+	struct tunnel *t = s->owner;
+
+	t->peer_seen = true;
+	ping_start_receive_timer(&t->ping);
+	tunnel_mark_up(t);
+	msg(M_INFO, "Data Channel: cipher '%s', peer-id: %u%s", s->neg.cipher, s->neg.peer_id,
+	    s->neg.data_v2 ? "" : " (DATA_V1)");
+}
+
+static void tunnel_ssl_failed(struct ssl_session *s, const char *reason)
+{
+	struct tunnel *t = s->owner;
+
+	tunnel_end(t, TUNNEL_RESTART_SOFT, reason);
+}
+
+static void tunnel_ssl_timer(struct timer *tm)
+{
+	struct tunnel *t = container_of(tm, struct tunnel, ssl_timer);
+
+	tunnel_ssl_reschedule(t);
+}
+
+/* Run the session's timers and arm ours for the next one (at most 1 s
+ * away, so byte and packet renegotiation limits are noticed). */
+static void tunnel_ssl_reschedule(struct tunnel *t)
+{
+	int64_t ms;
+
+	if (!t->ssl || t->loop.stop)
+		return;
+	ms = ssl_timeout(t->ssl);
+	if (ms < 0 || ms > 1000)
+		ms = 1000;
+	timer_arm(&t->loop, &t->ssl_timer, (uint64_t)ms);
+}
+
+static int tunnel_ssl_open(struct tunnel *t)
+{
+	static const struct ssl_callbacks cb = {
+		.send_control = tunnel_ssl_send,
+		.established = tunnel_ssl_established,
+		.failed = tunnel_ssl_failed,
+	};
+	struct tls_wrap_config wcfg;
+	struct static_key key;
+	int ret;
+
+	ret = ssl_wrap_config(t->o, &wcfg, &key);
+	if (ret < 0)
+		return ret;
+	t->ssl = calloc(1, sizeof(*t->ssl));
+	if (!t->ssl)
+		return -ENOMEM;
+	ret = ssl_session_init(t->ssl, t->o, t->tls_ctx, &wcfg, &cb, t);
+	keyfile_wipe(&key);
+	if (ret < 0)
+		return ret;
+	t->ssl->peer_name = t->peer_name;
+	return 0;
+}
+
+/* The transport can carry packets to the peer now: say hello. */
+static void tunnel_ssl_begin(struct tunnel *t, bool send_reset)
+{
+	if (!t->ssl)
+		return;
+	ssl_session_start(t->ssl, send_reset);
+	tunnel_ssl_reschedule(t);
+}
+
 /* ---- timers and signals --------------------------------------------------- */
 
 static void tunnel_ping_event(struct ping_state *ps, enum ping_event ev)
@@ -390,6 +600,9 @@ static void tunnel_log_stats(const struct tunnel *t)
 	    (unsigned long long)t->st.drop_wrong_peer, (unsigned long long)t->st.drop_tun_write,
 	    (unsigned long long)t->link.stats.drop_full,
 	    (unsigned long long)t->link.stats.drop_trunc);
+	if (t->tls_mode)
+		msg(M_INFO, "Dropped data packets: failed decryption/replay %llu, no key yet %llu",
+		    (unsigned long long)t->st.drop_decrypt, (unsigned long long)t->st.drop_no_key);
 	msg(M_INFO, "END");
 }
 
@@ -543,12 +756,15 @@ static void tunnel_tcp_connected(struct tunnel *t)
 	msg(M_INFO, "TCP connection established with %s", addr_to_str(&t->link.peer, a, sizeof(a)));
 	t->remote = t->link.peer;
 	t->remote_known = true;
+	addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
+	if (t->tls_mode) {
+		/* the TCP server waits for the client's reset */
+		tunnel_ssl_begin(t, !proto_is_tcp_server(t->o->proto));
+		return;
+	}
 	t->peer_seen = true;
 	ping_start_receive_timer(&t->ping);
-	if (!t->up) {
-		t->up = true;
-		msg(M_INFO, "Initialization Sequence Completed");
-	}
+	tunnel_mark_up(t);
 }
 
 static void tunnel_listener_ready(struct event_handler *h, uint32_t events)
@@ -736,6 +952,14 @@ static int tunnel_setup(struct tunnel *t)
 	t->rl_peer = (struct ratelimit)RATELIMIT_INIT(10000, 5);
 	t->rl_drop = (struct ratelimit)RATELIMIT_INIT(10000, 5);
 	t->rl_link = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	timer_init(&t->ssl_timer, tunnel_ssl_timer);
+	snprintf(t->peer_name, sizeof(t->peer_name), "[undef]");
+	t->tls_mode = t->o->tls_server || t->o->tls_client;
+	if (t->tls_mode) {
+		ret = ssl_ctx_new(t->o, &t->tls_ctx);
+		if (ret < 0)
+			return ret;
+	}
 	return tunnel_alloc_buffers(t);
 }
 
@@ -746,6 +970,11 @@ static int tunnel_start(struct tunnel *t)
 	ret = tunnel_open_tun(t);
 	if (ret < 0)
 		return ret;
+	if (t->tls_mode) {
+		ret = tunnel_ssl_open(t);
+		if (ret < 0)
+			return ret;
+	}
 	ret = tunnel_open_transport(t);
 	if (ret < 0)
 		return ret;
@@ -758,9 +987,13 @@ static int tunnel_start(struct tunnel *t)
 		return ret;
 	/* --ping-timer-rem: no receive timeout until the peer is known */
 	ping_start(&t->ping, t->o->ping_timer_remote && !t->remote_known);
-	if (tunnel_is_udp(t) && !t->up) {
-		t->up = true;
-		msg(M_INFO, "Initialization Sequence Completed");
+	if (t->tls_mode && tunnel_is_udp(t)) {
+		if (t->remote_known)
+			addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
+		/* a P2P TLS server with --remote sends its reset unasked, as 2.6 */
+		tunnel_ssl_begin(t, t->remote_known);
+	} else if (tunnel_is_udp(t)) {
+		tunnel_mark_up(t);
 	}
 	return 0;
 }
@@ -772,6 +1005,12 @@ static void tunnel_teardown(struct tunnel *t)
 		event_del(&t->loop, t->tun->fd);
 	link_close(&t->link);
 	link_close(&t->listener);
+	if (t->ssl) {
+		ssl_session_free(t->ssl);
+		free(t->ssl);
+	}
+	if (t->tls_ctx)
+		ssl_ctx_free(t->tls_ctx);
 	event_loop_free(&t->loop);
 	free(t->mem);
 	if (t->end != TUNNEL_RESTART_SOFT || !t->o->persist_tun)

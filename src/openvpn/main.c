@@ -50,6 +50,8 @@ static int setup_logging(const struct options *o)
 
 static void warn_cleartext(const struct options *o)
 {
+	if (o->tls_server || o->tls_client)
+		return;
 	msg(M_WARN, "******* WARNING *******: '--cipher none' was specified. This means NO "
 	    "encryption will be performed and tunnelled data WILL be transmitted in "
 	    "clear text over the network! PLEASE DO RECONSIDER THIS SETTING!");

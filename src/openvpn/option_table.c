@@ -480,6 +480,9 @@ static int opt_flag(struct options *o, const struct option_call *c)
 		{ "persist-key", offsetof(struct options, persist_key) },
 		{ "route-noexec", offsetof(struct options, route_noexec) },
 		{ "ping-timer-rem", offsetof(struct options, ping_timer_remote) },
+		{ "mute-replay-warnings", offsetof(struct options, mute_replay_warnings) },
+		{ "tls-exit", offsetof(struct options, tls_exit) },
+		{ "single-session", offsetof(struct options, single_session) },
 	};
 	size_t i;
 
@@ -619,16 +622,397 @@ static int opt_explicit_exit_notify(struct options *o, const struct option_call 
 	return arg_int(c, 1, 0, 1000, &o->explicit_exit_notify);
 }
 
-/* ---- crypto (cleartext only for now) ------------------------------------- */
+/* ---- data channel -------------------------------------------------------- */
 
-static int opt_cipher_auth(struct options *o, const struct option_call *c)
+static int opt_cipher(struct options *o, const struct option_call *c)
 {
-	char **dst = strcmp(c->argv[0], "cipher") == 0 ? &o->cipher : &o->auth;
+	const struct option_cipher *ci;
 
-	if (strcmp(c->argv[1], "none") != 0)
-		return options_error(c, "'%s' is not supported yet by this version (only 'none' is)",
+	if (strcmp(c->argv[1], "none") == 0) {
+		o->cipher_set = true;
+		return set_str(c, &o->cipher, "none");
+	}
+	ci = options_cipher_find(c->argv[1]);
+	if (!ci)
+		return options_error(c, "'%s' is not a cipher this version knows (AES-128-GCM, AES-192-GCM, AES-256-GCM, CHACHA20-POLY1305, AES-128-CBC, AES-192-CBC, AES-256-CBC or none)",
 				     c->argv[1]);
+	o->cipher_set = true;
+	return set_str(c, &o->cipher, ci->name);
+}
+
+static int opt_auth(struct options *o, const struct option_call *c)
+{
+	const char *name = options_digest_find(c->argv[1], NULL);
+
+	if (strcmp(c->argv[1], "none") == 0)
+		name = "none";
+	if (!name)
+		return options_error(c, "'%s' is not a digest this version knows (SHA1, SHA224, SHA256, SHA384, SHA512 or none)",
+				     c->argv[1]);
+	return set_str(c, &o->auth, name);
+}
+
+/* 2.6 counts the list after translating names; so do we. */
+#define DATA_CIPHERS_MAX 127
+
+/* Append one entry of a --data-ciphers list in canonical spelling. Unknown
+ * names are an error unless marked optional with '?', as in 2.6. */
+static int data_ciphers_add(const struct option_call *c, const char *entry,
+			    char *out, size_t cap)
+{
+	bool optional = entry[0] == '?';
+	const char *name = optional ? entry + 1 : entry;
+	const struct option_cipher *ci = options_cipher_find(name);
+	size_t used = strlen(out);
+
+	if (strcmp(name, "none") == 0) {
+		msg(M_WARN, "WARNING: cipher 'none' in --data-ciphers allows negotiating NO encryption: tunnelled data may then cross the network in clear text");
+	} else if (!ci || !ci->data_channel) {
+		if (!optional)
+			return options_error(c, "unsupported cipher '%s' in the list (use '?%s' to skip it where it is not available)",
+					     name, name);
+		msg(M_WARN, "Unsupported optional cipher in --data-ciphers: %s (skipped)", name);
+		return 0;
+	} else {
+		name = ci->name;
+	}
+	if (used + (used ? 1 : 0) + strlen(name) > DATA_CIPHERS_MAX || cap <= DATA_CIPHERS_MAX)
+		return options_error(c, "the list is longer than %d characters",
+				     DATA_CIPHERS_MAX);
+	if (used)
+		strcat(out, ":");
+	strcat(out, name);
+	return 0;
+}
+
+static int opt_data_ciphers(struct options *o, const struct option_call *c)
+{
+	char list[DATA_CIPHERS_MAX + 2] = "";
+	char *copy = strdup(c->argv[1]), *entry, *save = NULL;
+	int ret = 0;
+
+	if (!copy)
+		return options_error(c, "out of memory");
+	for (entry = strtok_r(copy, ":", &save); entry && !ret;
+	     entry = strtok_r(NULL, ":", &save))
+		ret = data_ciphers_add(c, entry, list, sizeof(list));
+	free(copy);
+	if (ret)
+		return ret;
+	if (!list[0])
+		return options_error(c, "no usable cipher in '%s'", c->argv[1]);
+	return set_str(c, &o->data_ciphers, list);
+}
+
+static int opt_data_ciphers_fallback(struct options *o, const struct option_call *c)
+{
+	const struct option_cipher *ci = options_cipher_find(c->argv[1]);
+
+	if (strcmp(c->argv[1], "none") == 0)
+		return set_str(c, &o->data_ciphers_fallback, "none");
+	if (!ci || !ci->data_channel)
+		return options_error(c, "'%s' is not a data-channel cipher this version supports",
+				     c->argv[1]);
+	return set_str(c, &o->data_ciphers_fallback, ci->name);
+}
+
+static int opt_replay_window(struct options *o, const struct option_call *c)
+{
+	int ret = arg_int(c, 1, 0, 65536, &o->replay_window);
+
+	if (ret || c->argc < 3)
+		return ret;
+	return arg_int(c, 2, 0, 600, &o->replay_time);
+}
+
+static int opt_reneg_count(struct options *o, const struct option_call *c)
+{
+	long long v;
+	int ret = arg_ll(c, 1, 0, LLONG_MAX, &v);
+
+	if (ret)
+		return ret;
+	if (strcmp(c->argv[0], "reneg-bytes") == 0)
+		o->reneg_bytes = v;
+	else
+		o->reneg_pkts = v;
+	return 0;
+}
+
+/* ---- TLS ----------------------------------------------------------------- */
+
+static int opt_tls_role(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[0], "tls-server") == 0)
+		o->tls_server = true;
+	else
+		o->tls_client = true;
+	return 0;
+}
+
+static int set_file(const struct option_call *c, struct option_file *f)
+{
+	int ret = set_str(c, &f->name, c->argv[1]);
+
+	if (ret == 0)
+		f->is_inline = c->is_inline;
+	return ret;
+}
+
+/* ca, cert, key, extra-certs, tls-crypt: a file name or an inline block. */
+static int opt_file(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *name; size_t off; } files[] = {
+		{ "ca", offsetof(struct options, ca) },
+		{ "cert", offsetof(struct options, cert) },
+		{ "key", offsetof(struct options, key) },
+		{ "extra-certs", offsetof(struct options, extra_certs) },
+		{ "tls-crypt", offsetof(struct options, tls_crypt) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		if (strcmp(c->argv[0], files[i].name) == 0)
+			return set_file(c, (struct option_file *)((char *)o + files[i].off));
+	return options_error(c, "internal error: no file field");
+}
+
+static int opt_dh(struct options *o, const struct option_call *c)
+{
+	if (!c->is_inline && strcmp(c->argv[1], "none") == 0) {
+		free(o->dh.name);
+		o->dh.name = NULL;
+		o->dh_none = true;
+		return 0;
+	}
+	o->dh_none = false;
+	return set_file(c, &o->dh);
+}
+
+static int opt_capath(struct options *o, const struct option_call *c)
+{
+	return set_str(c, &o->capath, c->argv[1]);
+}
+
+static int arg_direction(const struct option_call *c, int i, int *dir)
+{
+	if (strcmp(c->argv[i], "0") == 0)
+		*dir = 0;
+	else if (strcmp(c->argv[i], "1") == 0)
+		*dir = 1;
+	else
+		return options_error(c, "'%s' is not a key direction (0 or 1)", c->argv[i]);
+	return 0;
+}
+
+static int opt_tls_auth(struct options *o, const struct option_call *c)
+{
+	int dir = -1, ret;
+
+	if (c->argc > 2) {
+		ret = arg_direction(c, 2, &dir);
+		if (ret)
+			return ret;
+	}
+	ret = set_file(c, &o->tls_auth);
+	if (ret == 0)
+		o->tls_auth_dir = dir;
+	return ret;
+}
+
+static int opt_key_direction(struct options *o, const struct option_call *c)
+{
+	return arg_direction(c, 1, &o->key_direction);
+}
+
+static const struct {
+	const char *word;
+	enum tls_version v;
+} tls_versions[] = {
+	{ "1.0", TLS_VER_1_0 }, { "1.1", TLS_VER_1_1 },
+	{ "1.2", TLS_VER_1_2 }, { "1.3", TLS_VER_1_3 },
+};
+
+static enum tls_version tls_version_word(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tls_versions); i++)
+		if (strcmp(s, tls_versions[i].word) == 0)
+			return tls_versions[i].v;
+	return TLS_VER_UNSET;
+}
+
+/* With or-highest an unknown (newer) version means "the highest we have". */
+static int opt_tls_version_min(struct options *o, const struct option_call *c)
+{
+	enum tls_version v = tls_version_word(c->argv[1]);
+	bool highest = c->argc > 2;
+
+	if (highest && strcmp(c->argv[2], "or-highest") != 0)
+		return options_error(c, "'%s' is not a keyword (or-highest)", c->argv[2]);
+	if (v == TLS_VER_UNSET && !highest)
+		return options_error(c, "'%s' is not a TLS version (1.0, 1.1, 1.2 or 1.3)",
+				     c->argv[1]);
+	o->tls_version_min = v == TLS_VER_UNSET ? TLS_VER_1_3 : v;
+	o->tls_version_min_or_highest = highest;
+	return 0;
+}
+
+static int opt_tls_version_max(struct options *o, const struct option_call *c)
+{
+	enum tls_version v = tls_version_word(c->argv[1]);
+
+	if (v == TLS_VER_UNSET)
+		return options_error(c, "'%s' is not a TLS version (1.0, 1.1, 1.2 or 1.3)",
+				     c->argv[1]);
+	o->tls_version_max = v;
+	return 0;
+}
+
+/* tls-cipher, tls-ciphersuites, tls-groups: handed to OpenSSL as written. */
+static int opt_tls_list(struct options *o, const struct option_call *c)
+{
+	char **dst = &o->tls_groups;
+
+	if (strcmp(c->argv[0], "tls-cipher") == 0)
+		dst = &o->tls_cipher;
+	else if (strcmp(c->argv[0], "tls-ciphersuites") == 0)
+		dst = &o->tls_ciphersuites;
 	return set_str(c, dst, c->argv[1]);
+}
+
+static int opt_tls_cert_profile(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *word; enum tls_cert_profile p; } words[] = {
+		{ "legacy", TLS_PROFILE_LEGACY }, { "insecure", TLS_PROFILE_INSECURE },
+		{ "preferred", TLS_PROFILE_PREFERRED }, { "suiteb", TLS_PROFILE_SUITEB },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strcmp(c->argv[1], words[i].word) == 0) {
+			o->tls_cert_profile = words[i].p;
+			return 0;
+		}
+	}
+	return options_error(c, "'%s' is not a profile (legacy, preferred, suiteb or insecure)",
+			     c->argv[1]);
+}
+
+static int opt_remote_cert_tls(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "server") == 0)
+		o->remote_cert_tls = REMOTE_CERT_SERVER;
+	else if (strcmp(c->argv[1], "client") == 0)
+		o->remote_cert_tls = REMOTE_CERT_CLIENT;
+	else
+		return options_error(c, "'%s' is neither 'client' nor 'server'", c->argv[1]);
+	return 0;
+}
+
+static int opt_verify_x509_name(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *word; enum verify_x509_type t; } words[] = {
+		{ "subject", VERIFY_X509_SUBJECT }, { "name", VERIFY_X509_NAME },
+		{ "name-prefix", VERIFY_X509_NAME_PREFIX },
+	};
+	enum verify_x509_type t = VERIFY_X509_SUBJECT;
+	size_t i;
+
+	if (c->argc > 2) {
+		for (i = 0; i < ARRAY_SIZE(words); i++)
+			if (strcmp(c->argv[2], words[i].word) == 0)
+				break;
+		if (i == ARRAY_SIZE(words))
+			return options_error(c, "'%s' is not a name type (subject, name or name-prefix)",
+					     c->argv[2]);
+		t = words[i].t;
+	}
+	o->verify_x509_type = t;
+	return set_str(c, &o->verify_x509_name, c->argv[1]);
+}
+
+static int opt_crl_verify(struct options *o, const struct option_call *c)
+{
+	bool dir = false;
+
+	if (c->argc > 2) {
+		if (strcmp(c->argv[2], "dir") != 0)
+			return options_error(c, "'%s' is not a keyword (dir)", c->argv[2]);
+		if (c->is_inline)
+			return options_error(c, "an inline CRL cannot be a directory");
+		dir = true;
+	}
+	o->crl_verify_dir = dir;
+	return set_file(c, &o->crl_verify);
+}
+
+/* tls-timeout, hand-window, tran-window: at least a second, or the
+ * timers would spin. */
+static int opt_tls_seconds(struct options *o, const struct option_call *c)
+{
+	int *dst = &o->tls_timeout;
+
+	if (strcmp(c->argv[0], "hand-window") == 0)
+		dst = &o->hand_window;
+	else if (strcmp(c->argv[0], "tran-window") == 0)
+		dst = &o->tran_window;
+	return arg_int(c, 1, 1, MAX_SECONDS, dst);
+}
+
+/* 0 turns time-based renegotiation off, as in 2.6. */
+static int opt_reneg_sec(struct options *o, const struct option_call *c)
+{
+	int ret = arg_int(c, 1, 0, MAX_SECONDS, &o->reneg_sec);
+
+	if (ret || c->argc < 3)
+		return ret;
+	return arg_int(c, 2, 0, MAX_SECONDS, &o->reneg_sec_min);
+}
+
+#define MAX_PACKET_MIN 154
+#define MAX_PACKET_MAX 2048
+
+/* 2.6 clamps an out-of-range size and says so instead of failing. */
+static int opt_max_packet_size(struct options *o, const struct option_call *c)
+{
+	int v, ret = arg_int(c, 1, 0, INT_MAX, &v);
+
+	if (ret)
+		return ret;
+	if (v < MAX_PACKET_MIN || v > MAX_PACKET_MAX) {
+		int use = v < MAX_PACKET_MIN ? MAX_PACKET_MIN : MAX_PACKET_MAX;
+
+		msg(M_INFO, "Note: max-packet-size %d is outside the control channel range (%d to %d), using %d",
+		    v, MAX_PACKET_MIN, MAX_PACKET_MAX, use);
+		v = use;
+	}
+	o->max_packet_size = v;
+	return 0;
+}
+
+static int opt_genkey(struct options *o, const struct option_call *c)
+{
+	const char *type = c->argc > 1 ? c->argv[1] : "secret";
+
+	if (strcmp(type, "secret") != 0 && strcmp(type, "tls-auth") != 0 &&
+	    strcmp(type, "tls-crypt") != 0) {
+		if (strcmp(type, "tls-crypt-v2-server") == 0 ||
+		    strcmp(type, "tls-crypt-v2-client") == 0 ||
+		    strcmp(type, "auth-token") == 0)
+			return options_error(c, "key type '%s' is not supported yet by this version",
+					     type);
+		return options_error(c, "'%s' is not a key type (secret, tls-auth or tls-crypt)",
+				     type);
+	}
+	if (c->argc > 3)
+		return options_error(c, "metadata is only for tls-crypt-v2-client keys");
+	o->genkey = true;
+	o->genkey_type = GENKEY_SECRET;
+	if (c->argc > 2)
+		return set_str(c, &o->genkey_file, c->argv[2]);
+	return 0;
 }
 
 /* ---- process ------------------------------------------------------------- */
@@ -714,7 +1098,7 @@ static const struct option_def option_table[] = {
 	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
 	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
 	{ "compat-mode", "version", 1, 1, C, 0, opt_not_yet },
-	{ "genkey", "[keytype] [keyfile] [metadata]", 0, 3, C, 0, opt_not_yet },
+	{ "genkey", "[secret|tls-auth|tls-crypt] [keyfile]", 0, 3, C, 0, opt_genkey },
 	{ "show-ciphers", "", 0, 0, C, 0, opt_not_yet },
 	{ "show-digests", "", 0, 0, C, 0, opt_not_yet },
 	{ "show-engines", "", 0, 0, C, 0, opt_not_yet },
@@ -767,7 +1151,7 @@ static const struct option_def option_table[] = {
 	{ "mssfix", "[max] [mtu|fixed]", 0, 2, C | P, 0, opt_not_yet },
 	{ "fragment", "max [mtu]", 1, 2, C, 0, opt_not_yet },
 	{ "link-mtu", "n", 1, 1, C, 0, opt_not_yet },
-	{ "max-packet-size", "size", 1, 1, C, 0, opt_not_yet },
+	{ "max-packet-size", "size", 1, 1, C, 0, opt_max_packet_size },
 	{ "explicit-exit-notify", "[n]", 0, 1, C | P, 0, opt_explicit_exit_notify },
 
 	/* tun device */
@@ -822,19 +1206,19 @@ static const struct option_def option_table[] = {
 	{ "ping-timer-rem", "", 0, 0, C, 0, opt_flag },
 	{ "keepalive", "interval timeout", 2, 2, C, 0, opt_keepalive },
 	{ "inactive", "n [bytes]", 1, 2, C | P, 0, opt_inactive },
-	{ "single-session", "", 0, 0, C, 0, opt_not_yet },
+	{ "single-session", "", 0, 0, C, 0, opt_flag },
 
 	/* data channel */
-	{ "cipher", "alg", 1, 1, C | P, 0, opt_cipher_auth },
-	{ "auth", "alg", 1, 1, C, 0, opt_cipher_auth },
-	{ "data-ciphers", "cipher-list", 1, 1, C, 0, opt_not_yet },
-	{ "data-ciphers-fallback", "alg", 1, 1, C, 0, opt_not_yet },
-	{ "ncp-ciphers", "cipher-list", 1, 1, C, 0, opt_not_yet },
+	{ "cipher", "alg", 1, 1, C | P, 0, opt_cipher },
+	{ "auth", "alg", 1, 1, C, 0, opt_auth },
+	{ "data-ciphers", "cipher-list", 1, 1, C, 0, opt_data_ciphers },
+	{ "data-ciphers-fallback", "alg", 1, 1, C, 0, opt_data_ciphers_fallback },
+	{ "ncp-ciphers", "cipher-list", 1, 1, C, 0, opt_data_ciphers },
 	{ "secret", "file [direction]", 1, 2, C, INL, opt_not_yet },
-	{ "key-direction", "0|1", 1, 1, C, 0, opt_not_yet },
-	{ "replay-window", "n [t]", 1, 2, C, 0, opt_not_yet },
+	{ "key-direction", "0|1", 1, 1, C, 0, opt_key_direction },
+	{ "replay-window", "n [t]", 1, 2, C, 0, opt_replay_window },
 	{ "replay-persist", "file", 1, 1, C, 0, opt_not_yet },
-	{ "mute-replay-warnings", "", 0, 0, C, 0, opt_not_yet },
+	{ "mute-replay-warnings", "", 0, 0, C, 0, opt_flag },
 	{ "use-prediction-resistance", "", 0, 0, C, 0, opt_not_yet },
 	{ "engine", "[engine-name]", 0, 1, C, 0, opt_not_yet },
 	{ "providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
@@ -844,46 +1228,46 @@ static const struct option_def option_table[] = {
 	{ "allow-compression", "no|asym|yes", 1, 1, C, 0, opt_not_yet },
 
 	/* TLS */
-	{ "tls-server", "", 0, 0, C, 0, opt_not_yet },
-	{ "tls-client", "", 0, 0, C, 0, opt_not_yet },
+	{ "tls-server", "", 0, 0, C, 0, opt_tls_role },
+	{ "tls-client", "", 0, 0, C, 0, opt_tls_role },
 	{ "client", "", 0, 0, C, 0, opt_not_yet },
 	{ "pull", "", 0, 0, C, 0, opt_not_yet },
-	{ "ca", "file", 1, 1, C, INL, opt_not_yet },
-	{ "capath", "dir", 1, 1, C, 0, opt_not_yet },
-	{ "cert", "file", 1, 1, C, INL, opt_not_yet },
-	{ "extra-certs", "file", 1, 1, C, INL, opt_not_yet },
-	{ "key", "file", 1, 1, C, INL, opt_not_yet },
+	{ "ca", "file", 1, 1, C, INL, opt_file },
+	{ "capath", "dir", 1, 1, C, 0, opt_capath },
+	{ "cert", "file", 1, 1, C, INL, opt_file },
+	{ "extra-certs", "file", 1, 1, C, INL, opt_file },
+	{ "key", "file", 1, 1, C, INL, opt_file },
 	{ "pkcs12", "file", 1, 1, C, INL, opt_not_yet },
-	{ "dh", "file|none", 1, 1, C, INL, opt_not_yet },
+	{ "dh", "file|none", 1, 1, C, INL, opt_dh },
 	{ "ecdh-curve", "name", 1, 1, C, 0, opt_not_yet },
-	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_not_yet },
-	{ "tls-crypt", "keyfile", 1, 1, C, INL, opt_not_yet },
+	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_tls_auth },
+	{ "tls-crypt", "keyfile", 1, 1, C, INL, opt_file },
 	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_not_yet },
 	{ "tls-crypt-v2-verify", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "tls-cipher", "list", 1, 1, C, 0, opt_not_yet },
-	{ "tls-ciphersuites", "list", 1, 1, C, 0, opt_not_yet },
-	{ "tls-groups", "list", 1, 1, C, 0, opt_not_yet },
-	{ "tls-cert-profile", "profile", 1, 1, C, 0, opt_not_yet },
-	{ "tls-version-min", "version [or-highest]", 1, 2, C, 0, opt_not_yet },
-	{ "tls-version-max", "version", 1, 1, C, 0, opt_not_yet },
-	{ "tls-timeout", "n", 1, 1, C, 0, opt_not_yet },
-	{ "tls-exit", "", 0, 0, C, 0, opt_not_yet },
+	{ "tls-cipher", "list", 1, 1, C, 0, opt_tls_list },
+	{ "tls-ciphersuites", "list", 1, 1, C, 0, opt_tls_list },
+	{ "tls-groups", "list", 1, 1, C, 0, opt_tls_list },
+	{ "tls-cert-profile", "legacy|preferred|suiteb|insecure", 1, 1, C, 0, opt_tls_cert_profile },
+	{ "tls-version-min", "version [or-highest]", 1, 2, C, 0, opt_tls_version_min },
+	{ "tls-version-max", "version", 1, 1, C, 0, opt_tls_version_max },
+	{ "tls-timeout", "n", 1, 1, C, 0, opt_tls_seconds },
+	{ "tls-exit", "", 0, 0, C, 0, opt_flag },
 	{ "tls-export-cert", "dir", 1, 1, C, 0, opt_not_yet },
 	{ "tls-verify", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "hand-window", "n", 1, 1, C, 0, opt_not_yet },
-	{ "tran-window", "n", 1, 1, C, 0, opt_not_yet },
-	{ "reneg-sec", "max [min]", 1, 2, C, 0, opt_not_yet },
-	{ "reneg-bytes", "n", 1, 1, C, 0, opt_not_yet },
-	{ "reneg-pkts", "n", 1, 1, C, 0, opt_not_yet },
-	{ "remote-cert-tls", "client|server", 1, 1, C, 0, opt_not_yet },
+	{ "hand-window", "n", 1, 1, C, 0, opt_tls_seconds },
+	{ "tran-window", "n", 1, 1, C, 0, opt_tls_seconds },
+	{ "reneg-sec", "max [min]", 1, 2, C, 0, opt_reneg_sec },
+	{ "reneg-bytes", "n", 1, 1, C, 0, opt_reneg_count },
+	{ "reneg-pkts", "n", 1, 1, C, 0, opt_reneg_count },
+	{ "remote-cert-tls", "client|server", 1, 1, C, 0, opt_remote_cert_tls },
 	{ "remote-cert-ku", "[key-usage ...]", 0, MANY, C, 0, opt_not_yet },
 	{ "remote-cert-eku", "oid", 1, 1, C, 0, opt_not_yet },
-	{ "verify-x509-name", "name [subject|name|name-prefix]", 1, 2, C, 0, opt_not_yet },
+	{ "verify-x509-name", "name [subject|name|name-prefix]", 1, 2, C, 0, opt_verify_x509_name },
 	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_not_yet },
 	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_not_yet },
 	{ "x509-track", "attribute", 1, 1, C, 0, opt_not_yet },
 	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_not_yet },
-	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_not_yet },
+	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_crl_verify },
 	{ "verify-client-cert", "none|optional|require", 1, 1, C, 0, opt_not_yet },
 	{ "askpass", "[file]", 0, 1, C, 0, opt_not_yet },
 	{ "auth-nocache", "", 0, 0, C, 0, opt_not_yet },

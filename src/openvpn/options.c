@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "compat.h"
 #include "config.h"
@@ -222,6 +224,21 @@ void options_init(struct options *o)
 	o->topology = TOP_NET30;
 	o->route_metric = 0;
 	o->script_security = 1;
+	o->cipher = xstrdup("BF-CBC");
+	o->auth = xstrdup("SHA1");
+	o->data_ciphers = xstrdup("AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
+	o->replay_window = 64;
+	o->replay_time = 15;
+	o->reneg_bytes = -1;
+	o->tls_auth_dir = -1;
+	o->key_direction = -1;
+	o->tls_version_min = TLS_VER_1_2;
+	o->tls_timeout = 2;
+	o->hand_window = 60;
+	o->tran_window = 3600;
+	o->reneg_sec = 3600;
+	o->reneg_sec_min = -1;
+	o->max_packet_size = 1250;
 }
 
 static void free_lists(struct options *o)
@@ -250,15 +267,76 @@ void options_free(struct options *o)
 		&o->lport, &o->rport, &o->dev, &o->dev_type, &o->dev_node,
 		&o->ifconfig_local, &o->ifconfig_remote, &o->ifconfig_ipv6_local,
 		&o->ifconfig_ipv6_remote, &o->route_gateway, &o->cipher, &o->auth,
-		&o->secret, &o->daemon_name, &o->writepid, &o->user, &o->group,
+		&o->data_ciphers, &o->data_ciphers_fallback, &o->secret,
+		&o->capath, &o->tls_cipher, &o->tls_ciphersuites, &o->tls_groups,
+		&o->verify_x509_name, &o->genkey_file,
+		&o->daemon_name, &o->writepid, &o->user, &o->group,
 		&o->cd, &o->chroot_dir, &o->up, &o->down,
+	};
+	struct option_file *files[] = {
+		&o->ca, &o->cert, &o->key, &o->dh, &o->extra_certs, &o->tls_auth,
+		&o->tls_crypt, &o->crl_verify,
 	};
 	size_t i;
 
 	free_lists(o);
 	for (i = 0; i < ARRAY_SIZE(strs); i++)
 		free(*strs[i]);
+	/* Inline blocks may hold private keys: do not leave them in freed
+	 * heap memory. */
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		if (files[i]->name && files[i]->is_inline)
+			explicit_bzero(files[i]->name, strlen(files[i]->name));
+		free(files[i]->name);
+	}
 	memset(o, 0, sizeof(*o));
+}
+
+/* ---- cipher and digest names ---------------------------------------------- */
+
+/*
+ * The figures are the ones 2.6 puts into the OCC options string (keysize,
+ * and the link-mtu it derives from IV and block size). BF-CBC stays known
+ * because it is the --cipher default 2.6 still advertises there, although
+ * OpenSSL 3 no longer offers it for data.
+ */
+static const struct option_cipher ciphers[] = {
+	{ "AES-128-GCM", 128, 12, 16, true, true },
+	{ "AES-192-GCM", 192, 12, 16, true, true },
+	{ "AES-256-GCM", 256, 12, 16, true, true },
+	{ "CHACHA20-POLY1305", 256, 12, 1, true, true },
+	{ "AES-128-CBC", 128, 16, 16, false, true },
+	{ "AES-192-CBC", 192, 16, 16, false, true },
+	{ "AES-256-CBC", 256, 16, 16, false, true },
+	{ "BF-CBC", 128, 8, 8, false, false },
+};
+
+const struct option_cipher *options_cipher_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ciphers); i++)
+		if (strcasecmp(name, ciphers[i].name) == 0)
+			return &ciphers[i];
+	return NULL;
+}
+
+const char *options_digest_find(const char *name, int *size)
+{
+	static const struct { const char *name; int size; } digests[] = {
+		{ "SHA1", 20 }, { "SHA224", 28 }, { "SHA256", 32 },
+		{ "SHA384", 48 }, { "SHA512", 64 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(digests); i++) {
+		if (strcasecmp(name, digests[i].name) == 0) {
+			if (size)
+				*size = digests[i].size;
+			return digests[i].name;
+		}
+	}
+	return NULL;
 }
 
 /* ---- one option ---------------------------------------------------------- */
@@ -721,17 +799,202 @@ static int finalize_liveness(struct options *o)
 	return finalize_keepalive(o);
 }
 
+/* ---- finalize: TLS ------------------------------------------------------- */
+
+/* Files are checked now, so that a typo fails at startup with the option's
+ * name rather than at the first handshake. Relative names are resolved
+ * against --cd, as the daemon changes there before it opens them. */
+static int check_path(const struct options *o, const char *what,
+		      const char *path, bool want_dir, bool private)
+{
+	char buf[4096];
+	const char *p = path;
+	struct stat st;
+
+	if (path[0] != '/' && o->cd) {
+		if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", o->cd, path) >= sizeof(buf)) {
+			report("%s '%s': path too long", what, path);
+			return 1;
+		}
+		p = buf;
+	}
+	if (stat(p, &st) < 0 || access(p, R_OK) < 0) {
+		report("%s '%s': %s", what, path, strerror(errno));
+		return 1;
+	}
+	if (want_dir != !!S_ISDIR(st.st_mode)) {
+		report("%s '%s' is %s", what, path,
+		       want_dir ? "not a directory" : "a directory, not a file");
+		return 1;
+	}
+	if (private && (st.st_mode & (S_IRWXG | S_IRWXO)))
+		msg(M_WARN, "WARNING: file '%s' is group or others accessible", path);
+	return 0;
+}
+
+static int check_file(const struct options *o, const char *what,
+		      const struct option_file *f, bool private)
+{
+	if (!option_file_set(f) || f->is_inline)
+		return 0;
+	return check_path(o, what, f->name, false, private);
+}
+
+static int finalize_tls_files(struct options *o)
+{
+	int bad = 0;
+
+	bad += check_file(o, "--ca", &o->ca, false);
+	bad += check_file(o, "--cert", &o->cert, false);
+	bad += check_file(o, "--key", &o->key, true);
+	bad += check_file(o, "--extra-certs", &o->extra_certs, false);
+	bad += check_file(o, "--tls-auth", &o->tls_auth, true);
+	bad += check_file(o, "--tls-crypt", &o->tls_crypt, true);
+	if (o->tls_server)
+		bad += check_file(o, "--dh", &o->dh, false);
+	if (o->capath)
+		bad += check_path(o, "--capath", o->capath, true, false);
+	/* Under --chroot the CRL is read inside the jail: the name means
+	 * something else there, so only a later reload can tell. */
+	if (option_file_set(&o->crl_verify) && !o->crl_verify.is_inline &&
+	    !o->chroot_dir)
+		bad += check_path(o, "--crl-verify", o->crl_verify.name,
+				  o->crl_verify_dir, false);
+	return bad;
+}
+
+static int finalize_tls_required(struct options *o)
+{
+	int bad = 0;
+
+	if (o->tls_server && !option_file_set(&o->dh) && !o->dh_none) {
+		report("--tls-server needs --dh: a DH parameter file, or 'none' to use ECDHE only");
+		bad++;
+	}
+	if (!option_file_set(&o->ca) && !o->capath) {
+		report("TLS mode needs --ca (or --capath) to verify the peer's certificate");
+		bad++;
+	}
+	if (!option_file_set(&o->cert)) {
+		report("TLS mode needs --cert, this side's certificate");
+		bad++;
+	}
+	if (!option_file_set(&o->key)) {
+		report("TLS mode needs --key, the private key of --cert");
+		bad++;
+	}
+	if (o->tls_client && (option_file_set(&o->dh) || o->dh_none))
+		msg(M_WARN, "WARNING: ignoring --dh: only the TLS server uses it");
+	return bad;
+}
+
+static int finalize_tls_values(struct options *o)
+{
+	int bad = 0;
+
+	if (option_file_set(&o->tls_auth) && option_file_set(&o->tls_crypt)) {
+		report("--tls-auth and --tls-crypt cannot be used together: pick one");
+		bad++;
+	}
+	/* A direction given to --tls-auth itself wins over --key-direction. */
+	if (o->tls_auth_dir < 0)
+		o->tls_auth_dir = o->key_direction;
+	if (o->tls_version_max != TLS_VER_UNSET &&
+	    o->tls_version_min > o->tls_version_max) {
+		report("--tls-version-min %d.%d is higher than --tls-version-max %d.%d",
+		       o->tls_version_min / 10, o->tls_version_min % 10,
+		       o->tls_version_max / 10, o->tls_version_max % 10);
+		bad++;
+	}
+	if (o->reneg_sec_min > o->reneg_sec) {
+		report("--reneg-sec: the minimum (%d) is larger than the maximum (%d)",
+		       o->reneg_sec_min, o->reneg_sec);
+		bad++;
+	}
+	return bad;
+}
+
+/* --cipher only names the cipher for the OCC string and, in P2P mode, the
+ * fallback when negotiation fails: then it must be usable for data. */
+static int finalize_cipher(struct options *o)
+{
+	const struct option_cipher *ci = options_cipher_find(o->cipher);
+	bool usable = strcmp(o->cipher, "none") == 0 || (ci && ci->data_channel);
+
+	if (!o->cipher_set || usable)
+		return 0;
+	if (o->client || o->pull || o->mode_server) {
+		msg(M_WARN, "DEPRECATED OPTION: --cipher %s is not in --data-ciphers (%s) and is ignored for negotiation",
+		    o->cipher, o->data_ciphers);
+		return 0;
+	}
+	report("--cipher %s: this cipher cannot carry data, but in point-to-point mode --cipher is also the fallback cipher; use --data-ciphers instead",
+	       o->cipher);
+	return 1;
+}
+
+/* Options that only mean something with TLS are refused without it, as 2.6
+ * does, so that nobody believes they are in effect. */
+static int finalize_no_tls(struct options *o)
+{
+	const struct { bool set; const char *name; } only[] = {
+		{ option_file_set(&o->ca), "--ca" },
+		{ o->capath != NULL, "--capath" },
+		{ option_file_set(&o->cert), "--cert" },
+		{ option_file_set(&o->key), "--key" },
+		{ option_file_set(&o->extra_certs), "--extra-certs" },
+		{ option_file_set(&o->tls_auth), "--tls-auth" },
+		{ option_file_set(&o->tls_crypt), "--tls-crypt" },
+		{ option_file_set(&o->crl_verify), "--crl-verify" },
+		{ o->remote_cert_tls != REMOTE_CERT_NONE, "--remote-cert-tls" },
+		{ o->verify_x509_name != NULL, "--verify-x509-name" },
+		{ o->tls_exit, "--tls-exit" },
+		{ o->tls_timeout != 2, "--tls-timeout" },
+		{ o->hand_window != 60, "--hand-window" },
+		{ o->tran_window != 3600, "--tran-window" },
+		{ o->reneg_sec != 3600 || o->reneg_sec_min >= 0, "--reneg-sec" },
+	};
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(only); i++) {
+		if (!only[i].set)
+			continue;
+		report("%s only works in TLS mode (with --tls-server or --tls-client)",
+		       only[i].name);
+		bad++;
+	}
+	if (option_file_set(&o->dh) || o->dh_none)
+		msg(M_WARN, "WARNING: ignoring --dh: only the TLS server uses it");
+	return bad;
+}
+
+static int finalize_tls(struct options *o)
+{
+	int bad;
+
+	/* One clear complaint; the role decides every other check. */
+	if (o->tls_server && o->tls_client) {
+		report("--tls-server and --tls-client cannot be used together");
+		return 1;
+	}
+	if (!options_tls_mode(o))
+		return finalize_no_tls(o);
+	bad = finalize_tls_required(o);
+	bad += finalize_tls_values(o);
+	bad += finalize_cipher(o);
+	bad += finalize_tls_files(o);
+	return bad;
+}
+
 int options_finalize(struct options *o)
 {
 	int bad = 0;
 
-	/* --help and --version do not need a working configuration. */
-	if (o->show_help || o->show_version)
+	/* --help, --version and --genkey do not need a working configuration. */
+	if (o->show_help || o->show_version || o->genkey)
 		return 0;
-	if (o->tls_server && o->tls_client) {
-		report("--tls-server and --tls-client cannot be used together");
-		bad++;
-	}
+	bad += finalize_tls(o);
 	bad += finalize_transport(o);
 	bad += finalize_dev(o);
 	bad += finalize_ifconfig(o);
@@ -793,8 +1056,62 @@ static void log_process(const struct options *o)
 	LOG_STR(o, chroot_dir);
 	LOG_INT(o, script_security);
 	LOG_INT(o, max_clients);
+}
+
+static const char *option_file_text(const struct option_file *f)
+{
+	if (!f->name)
+		return "[UNDEF]";
+	return f->is_inline ? "[[INLINE]]" : f->name;
+}
+
+#define LOG_FILE(o, f) msg(D_OPTIONS, "  " #f " = %s", option_file_text(&(o)->f))
+
+static void log_data_channel(const struct options *o)
+{
 	LOG_STR(o, cipher);
 	LOG_STR(o, auth);
+	LOG_STR(o, data_ciphers);
+	LOG_STR(o, data_ciphers_fallback);
+	LOG_INT(o, replay_window);
+	LOG_INT(o, replay_time);
+	LOG_BOOL(o, mute_replay_warnings);
+	msg(D_OPTIONS, "  reneg_bytes = %lld", (long long)o->reneg_bytes);
+	msg(D_OPTIONS, "  reneg_pkts = %lld", (long long)o->reneg_pkts);
+}
+
+static void log_tls(const struct options *o)
+{
+	msg(D_OPTIONS, "  tls_role = %s", o->tls_server ? "server" :
+	    o->tls_client ? "client" : "none");
+	LOG_FILE(o, ca);
+	LOG_STR(o, capath);
+	LOG_FILE(o, cert);
+	LOG_FILE(o, key);
+	LOG_FILE(o, extra_certs);
+	msg(D_OPTIONS, "  dh = %s", o->dh_none ? "none" : option_file_text(&o->dh));
+	LOG_FILE(o, tls_auth);
+	LOG_INT(o, tls_auth_dir);
+	LOG_FILE(o, tls_crypt);
+	LOG_INT(o, tls_version_min);
+	LOG_INT(o, tls_version_max);
+	LOG_STR(o, tls_cipher);
+	LOG_STR(o, tls_ciphersuites);
+	LOG_STR(o, tls_groups);
+	LOG_INT(o, tls_cert_profile);
+	LOG_INT(o, remote_cert_tls);
+	LOG_STR(o, verify_x509_name);
+	LOG_INT(o, verify_x509_type);
+	LOG_FILE(o, crl_verify);
+	LOG_BOOL(o, crl_verify_dir);
+	LOG_INT(o, tls_timeout);
+	LOG_INT(o, hand_window);
+	LOG_INT(o, tran_window);
+	LOG_INT(o, reneg_sec);
+	LOG_INT(o, reneg_sec_min);
+	LOG_BOOL(o, tls_exit);
+	LOG_BOOL(o, single_session);
+	LOG_INT(o, max_packet_size);
 }
 
 static void log_transport(const struct options *o)
@@ -875,6 +1192,8 @@ void options_log(const struct options *o)
 		return;
 	msg(D_OPTIONS, "Current Parameter Settings:");
 	log_process(o);
+	log_data_channel(o);
+	log_tls(o);
 	log_transport(o);
 	log_tun(o);
 	log_liveness(o);

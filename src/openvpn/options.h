@@ -63,6 +63,44 @@ struct route_ipv6_entry {
 	int metric;       /* -1: none */
 };
 
+/* A file argument that may also be given as an inline <name> block. */
+struct option_file {
+	char *name;                /* path, or the block's text when is_inline */
+	bool is_inline;
+};
+
+static inline bool option_file_set(const struct option_file *f)
+{
+	return f->name != NULL;
+}
+
+enum tls_version {
+	TLS_VER_UNSET = 0,
+	TLS_VER_1_0 = 10,
+	TLS_VER_1_1 = 11,
+	TLS_VER_1_2 = 12,
+	TLS_VER_1_3 = 13,
+};
+
+/* OpenSSL security levels 0..3 are what 2.6 maps these to. */
+enum tls_cert_profile {
+	TLS_PROFILE_LEGACY = 0,    /* the 2.6 default */
+	TLS_PROFILE_INSECURE,
+	TLS_PROFILE_PREFERRED,
+	TLS_PROFILE_SUITEB,
+};
+
+enum remote_cert_tls { REMOTE_CERT_NONE = 0, REMOTE_CERT_CLIENT, REMOTE_CERT_SERVER };
+
+enum verify_x509_type {
+	VERIFY_X509_SUBJECT = 0,   /* the whole subject DN, the default */
+	VERIFY_X509_NAME,          /* the common name */
+	VERIFY_X509_NAME_PREFIX,   /* the common name starts with it */
+};
+
+/* secret, tls-auth and tls-crypt all write the same static key. */
+enum genkey_type { GENKEY_SECRET = 0 };
+
 #define OPT_MAX_REMOTES 64
 #define OPT_MAX_ROUTES 256
 
@@ -138,10 +176,55 @@ struct options {
 	int64_t inactive_bytes;
 	int explicit_exit_notify;
 
-	/* crypto (cleartext mode only in the foundation) */
-	char *cipher;              /* "none" accepted */
-	char *auth;                /* "none" accepted */
+	/* data channel */
+	char *cipher;              /* canonical name; default BF-CBC, which 2.6
+				    * only uses in the OCC string */
+	bool cipher_set;           /* --cipher given: in P2P also the fallback */
+	char *auth;                /* canonical digest name or "none"; default SHA1 */
+	char *data_ciphers;        /* ':'-list of canonical names, unavailable
+				    * "?name" entries already dropped */
+	char *data_ciphers_fallback;
 	char *secret;              /* --secret: rejected for now */
+	int replay_window;         /* default 64 packets */
+	int replay_time;           /* default 15 s */
+	bool mute_replay_warnings;
+	int64_t reneg_bytes;       /* -1: unset (crypto picks 64 MB for 64-bit
+				    * block ciphers), 0: off */
+	int64_t reneg_pkts;        /* 0: off */
+
+	/* TLS control channel */
+	struct option_file ca, cert, key, dh, extra_certs;
+	bool dh_none;              /* --dh none: ECDHE only */
+	char *capath;
+	struct option_file tls_auth, tls_crypt;
+	int tls_auth_dir;          /* -1 bidirectional; after finalize this is
+				    * the effective one (--key-direction too) */
+	int key_direction;         /* --key-direction, -1 unset */
+	enum tls_version tls_version_min; /* default 1.2 */
+	bool tls_version_min_or_highest;
+	enum tls_version tls_version_max; /* TLS_VER_UNSET: library maximum */
+	char *tls_cipher;          /* TLS <= 1.2 list; NULL: 2.6 default */
+	char *tls_ciphersuites;    /* TLS 1.3 list; NULL: library default */
+	char *tls_groups;
+	enum tls_cert_profile tls_cert_profile;
+	enum remote_cert_tls remote_cert_tls;
+	char *verify_x509_name;
+	enum verify_x509_type verify_x509_type;
+	struct option_file crl_verify;
+	bool crl_verify_dir;       /* "dir": files named by revoked serials */
+	int tls_timeout;           /* default 2 s */
+	int hand_window;           /* default 60 s */
+	int tran_window;           /* default 3600 s */
+	int reneg_sec;             /* default 3600 s */
+	int reneg_sec_min;         /* -1: not given (2.6 derives it per role) */
+	bool tls_exit;
+	bool single_session;
+	int max_packet_size;       /* control packets, 154..2048, default 1250 */
+
+	/* --genkey: the main code writes the key and exits */
+	bool genkey;
+	enum genkey_type genkey_type;
+	char *genkey_file;         /* NULL: stdout */
 
 	/* process */
 	bool daemon;
@@ -178,6 +261,32 @@ int options_parse_string(struct options *o, const char *text, size_t len,
 /* Defaults that depend on other options, and cross-option validation.
  * Reports every problem it finds (one line each) and returns -EINVAL if any. */
 int options_finalize(struct options *o);
+
+/* True when the options ask for a TLS control channel. */
+static inline bool options_tls_mode(const struct options *o)
+{
+	return o->tls_server || o->tls_client;
+}
+
+/*
+ * What the options layer knows about data-channel cipher and digest names:
+ * enough to validate names (case-insensitively, as 2.6) and to write the OCC
+ * options string the way 2.6 does. crypto.c owns the real algorithms.
+ */
+struct option_cipher {
+	const char *name;          /* canonical spelling, as 2.6 prints it */
+	unsigned short key_bits;
+	unsigned char iv_len;
+	unsigned char block_size;
+	bool aead;
+	bool data_channel;         /* false: known to 2.6 (BF-CBC, the --cipher
+				    * default) but not usable for data */
+};
+
+/* NULL if unknown; "none" is not a cipher here. */
+const struct option_cipher *options_cipher_find(const char *name);
+/* Canonical digest name ("SHA256") and its size; NULL if unknown. */
+const char *options_digest_find(const char *name, int *size);
 
 /* --help text to stdout. */
 void options_print_help(void);

@@ -319,8 +319,8 @@ static void test_inline_options(void **state)
 {
 	struct options *o = *state;
 
-	assert_int_equal(parse(o, "<ca>\nAAAA\n</ca>\n"), -EINVAL);
-	assert_error("t.conf:1: option 'ca' is not supported yet by this version");
+	assert_int_equal(parse(o, "<pkcs12>\nAAAA\n</pkcs12>\n"), -EINVAL);
+	assert_error("t.conf:1: option 'pkcs12' is not supported yet by this version");
 	assert_int_equal(parse(o, "<verb>\n3\n</verb>\n"), -EINVAL);
 	assert_error("t.conf:1: option 'verb': cannot be given as an inline <verb> block");
 	assert_int_equal(parse(o, "<bogus>\nx\n</bogus>\n"), -EINVAL);
@@ -537,15 +537,16 @@ static void test_tap_rejected(void **state)
 
 static void test_unsupported_rejected(void **state)
 {
-	expect_bad("tls-server\n", "t.conf:1: option 'tls-server' is not supported yet by this version");
+	expect_bad("pkcs12 bundle.p12\n", "t.conf:1: option 'pkcs12' is not supported yet by this version");
 	expect_bad("secret static.key\n", "option 'secret' is not supported yet");
-	expect_bad("data-ciphers AES-256-GCM\n", "option 'data-ciphers' is not supported yet");
-	expect_bad("data-ciphers-fallback AES-256-CBC\n", "not supported yet");
+	expect_bad("peer-fingerprint AB:CD\n", "option 'peer-fingerprint' is not supported yet");
 	expect_bad("up /bin/true\n", "option 'up' is not supported yet");
 	expect_bad("down /bin/true\n", "option 'down' is not supported yet");
-	expect_bad("cipher AES-256-GCM\n",
-		   "option 'cipher': 'AES-256-GCM' is not supported yet by this version (only 'none' is)");
-	expect_bad("auth SHA256\n", "option 'auth': 'SHA256' is not supported yet");
+	expect_bad("genkey tls-crypt-v2-server k\n",
+		   "option 'genkey': key type 'tls-crypt-v2-server' is not supported yet");
+	/* 2.6.14 rejects these too */
+	expect_bad("key-method 2\n", "option 'key-method' was removed");
+	expect_bad("no-replay\n", "option 'no-replay' was removed");
 	expect_bad("mode server\n", "option 'mode': server mode is not supported yet");
 	expect_bad("block-outside-dns\n", "exists only on Windows");
 	expect_bad("ns-cert-type server\n",
@@ -1015,7 +1016,8 @@ static void test_help(void **state)
 	assert_non_null(strstr(out, "Usage: openvpn"));
 	assert_non_null(strstr(out, "  --remote host [port] [proto]\n"));
 	assert_non_null(strstr(out, "  --keepalive interval timeout\n"));
-	assert_non_null(strstr(out, "  --tls-server "));
+	assert_non_null(strstr(out, "  --tls-server\n"));
+	assert_non_null(strstr(out, "  --pkcs12 file "));
 	assert_non_null(strstr(out, "[not supported yet]"));
 	assert_non_null(strstr(out, "[Windows only]"));
 	assert_null(strstr(out, "  --verb n ["));

@@ -1,0 +1,138 @@
+/*
+ * The per-peer TLS session: control packets in and out, the three-way
+ * handshake, key method 2, P2P negotiation, key slots (primary and lame
+ * duck), renegotiation, and the data channel keys that result.
+ *
+ * The session never touches a socket. Control packets it wants to send go
+ * through the send_control callback; the caller feeds received control
+ * packets to ssl_recv_control() and drives time with ssl_timeout().
+ */
+#ifndef SSL_H
+#define SSL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "crypto.h"
+#include "keyfile.h"
+#include "options.h"
+#include "reliable.h"
+#include "ssl_keymethod.h"
+#include "tls_wrap.h"
+
+struct ssl_ctx;
+struct ssl_conn;
+
+enum ks_state {
+	KS_UNDEF = 0,
+	KS_PRE_START,   /* our reset queued, not yet acknowledged */
+	KS_START,       /* our reset acknowledged: TLS may flow */
+	KS_ACTIVE,      /* key method exchanged, data keys installed */
+	KS_ERROR,
+};
+
+#define SSL_KS_PRIMARY 0
+#define SSL_KS_LAME_DUCK 1
+
+struct key_state {
+	enum ks_state state;
+	uint8_t key_id;
+	struct reliable rel;
+	struct ssl_conn *tls;
+	bool km_sent, km_received;
+	struct keymethod_msg local_km;      /* randoms kept for the PRF method */
+	uint8_t peer_rand1[KEYMETHOD_RANDOM_LEN], peer_rand2[KEYMETHOD_RANDOM_LEN];
+	uint8_t peer_pre_master[KEYMETHOD_PRE_MASTER_LEN];
+	struct keymethod_peer_info peer_info;
+	uint64_t start_ms;                  /* negotiation began (hand-window) */
+	uint64_t active_ms;                 /* keys installed */
+	uint64_t expire_ms;                 /* lame duck: end of --tran-window */
+	bool keys_installed;
+	struct crypto_key_pair keys;
+	uint64_t bytes, packets;            /* data through this key (reneg-bytes/pkts) */
+};
+
+/* What the P2P negotiation decided (logged like 2.6 does). */
+struct ssl_negotiated {
+	char cipher[64];
+	bool data_v2;
+	bool tls_export;
+	uint32_t peer_id;
+};
+
+struct ssl_session;
+
+struct ssl_callbacks {
+	/* Send one finished control packet (wrapped, ready for the wire). */
+	void (*send_control)(struct ssl_session *s, struct buf *pkt);
+	/* First key of the session is usable: the tunnel is up. */
+	void (*established)(struct ssl_session *s);
+	/* Negotiation failed in a way that needs a restart (hand-window, TLS
+	 * error on the first key, peer restarted). */
+	void (*failed)(struct ssl_session *s, const char *reason);
+};
+
+struct ssl_session {
+	const struct options *o;
+	struct ssl_ctx *tls_ctx;            /* shared, owned by the caller */
+	struct ssl_callbacks cb;
+	void *owner;
+	const char *peer_name;              /* for log lines, e.g. "[AF_INET]1.2.3.4:1194" */
+	bool tls_server;
+	uint8_t sid[RELIABLE_SID_LEN];
+	uint8_t peer_sid[RELIABLE_SID_LEN];
+	bool peer_sid_known;
+	bool established;
+	struct tls_wrap_ctx wrap;
+	struct key_state ks[2];
+	uint8_t last_key_id;
+	struct ssl_negotiated neg;
+	char options_string[KEYMETHOD_OPTIONS_MAX];
+	char peer_info[512];
+	size_t max_payload;                 /* TLS bytes per CONTROL_V1 */
+	uint8_t txmem[BUF_SIZE];
+	uint8_t rxmem[KEYMETHOD_MSG_MAX + 1];
+	uint64_t drop_wrap, drop_sid, drop_parse, drop_keyid, drop_data;
+};
+
+/*
+ * Set up a session for one peer. wrap_cfg describes --tls-auth/--tls-crypt
+ * (mode TLS_WRAP_NONE for neither). Returns 0 or -errno (logged).
+ */
+int ssl_session_init(struct ssl_session *s, const struct options *o, struct ssl_ctx *ctx,
+		     const struct tls_wrap_config *wrap_cfg, const struct ssl_callbacks *cb,
+		     void *owner);
+void ssl_session_free(struct ssl_session *s);
+
+/* Start key-id 0: queue our hard reset (the TLS client always does; a TLS
+ * server only when it knows its peer already, as 2.6 does in P2P). */
+void ssl_session_start(struct ssl_session *s, bool send_reset);
+
+/* A control packet from the peer (b starts at the opcode byte). Returns
+ * true when it was accepted (so the caller may learn the peer address). */
+bool ssl_recv_control(struct ssl_session *s, struct buf *b);
+
+/* Run timers; returns ms until ssl_timeout() wants to run again (-1: never). */
+int64_t ssl_timeout(struct ssl_session *s);
+
+/* Data channel. Both work in place on b. */
+int ssl_encrypt(struct ssl_session *s, struct buf *b);
+enum crypto_verdict ssl_decrypt(struct ssl_session *s, struct buf *b);
+bool ssl_can_send_data(const struct ssl_session *s);
+
+/* --tls-auth / --tls-crypt from the options; key receives the static key
+ * (wipe it after ssl_session_init()). Returns 0 or -errno (logged). */
+int ssl_wrap_config(const struct options *o, struct tls_wrap_config *cfg,
+		    struct static_key *key);
+
+/* True for the opcodes of data packets. */
+static inline bool ssl_is_data_opcode(uint8_t byte0)
+{
+	uint8_t op = byte0 >> P_OPCODE_SHIFT;
+
+	return op == P_DATA_V1 || op == P_DATA_V2;
+}
+
+#endif

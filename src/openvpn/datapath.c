@@ -23,6 +23,7 @@
 #include "ping.h"
 #include "process.h"
 #include "socket.h"
+#include "crypto.h"
 #include "ssl.h"
 #include "ssl_openssl.h"
 
@@ -73,6 +74,8 @@ struct tunnel {
 	struct ssl_session *ssl;
 	struct timer ssl_timer;
 	char peer_name[96];
+	bool resolve_failed;      /* tunnel_start failed resolving --remote */
+	struct timer connect_timer;
 };
 
 static void tunnel_ssl_reschedule(struct tunnel *t);
@@ -485,6 +488,8 @@ static void tunnel_mark_up(struct tunnel *t)
 	if (t->up)
 		return;
 	t->up = true;
+	/* a working connection resets the restart backoff */
+	t->persist->restarts = 0;
 	msg(M_INFO, "Initialization Sequence Completed");
 }
 
@@ -687,9 +692,29 @@ static int tunnel_open_tun(struct tunnel *t)
 
 static const struct remote_entry *tunnel_current_remote(struct tunnel *t)
 {
-	if (t->o->n_remotes == 0)
+	struct tunnel_persist *p = t->persist;
+	int n = t->o->n_remotes;
+	int i;
+
+	if (n == 0)
 		return NULL;
-	return &t->o->remotes[t->persist->remote_index % t->o->n_remotes];
+	if (!p->order_ready) {
+		/* --remote-random: one shuffle per process start, as 2.6 */
+		for (i = 0; i < n; i++)
+			p->order[i] = (uint8_t)i;
+		for (i = n - 1; t->o->remote_random && i > 0; i--) {
+			uint32_t r;
+			uint8_t tmp;
+
+			crypto_rand_bytes(&r, sizeof(r));
+			r %= (uint32_t)(i + 1);
+			tmp = p->order[i];
+			p->order[i] = p->order[r];
+			p->order[r] = tmp;
+		}
+		p->order_ready = true;
+	}
+	return &t->o->remotes[p->order[p->remote_index % n]];
 }
 
 static int tunnel_resolve_remote(struct tunnel *t, int family, int socktype)
@@ -705,8 +730,10 @@ static int tunnel_resolve_remote(struct tunnel *t, int family, int socktype)
 	if (ret <= 0) {
 		msg(M_ERR, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r->host, port,
 		    ret < 0 ? strerror(-ret) : "no address");
+		t->resolve_failed = true;
 		return ret < 0 ? ret : -EHOSTUNREACH;
 	}
+	t->persist->resolve_fail_since = 0;
 	t->remote_known = true;
 	return 0;
 }
@@ -749,9 +776,23 @@ static int tunnel_open_udp(struct tunnel *t)
 	return 0;
 }
 
+static void tunnel_connect_timeout(struct timer *tm)
+{
+	struct tunnel *t = container_of(tm, struct tunnel, connect_timer);
+	char a[96];
+
+	if (!t->link.connecting)
+		return;
+	msg(M_INFO, "TCP: connect to %s timed out after %d s (--connect-timeout)",
+	    addr_to_str(&t->remote, a, sizeof(a)), t->o->connect_timeout);
+	tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-failed");
+}
+
 static void tunnel_tcp_connected(struct tunnel *t)
 {
 	char a[96];
+
+	timer_cancel(&t->loop, &t->connect_timer);
 
 	msg(M_INFO, "TCP connection established with %s", addr_to_str(&t->link.peer, a, sizeof(a)));
 	t->remote = t->link.peer;
@@ -850,6 +891,8 @@ static int tunnel_open_tcp_client(struct tunnel *t)
 	ret = event_add(&t->loop, link_fd(&t->link), t->link_events, &t->link_h);
 	if (ret == 0 && !t->link.connecting)
 		tunnel_tcp_connected(t);
+	else if (ret == 0 && t->o->connect_timeout > 0)
+		timer_arm(&t->loop, &t->connect_timer, (uint64_t)t->o->connect_timeout * 1000);
 	return ret;
 }
 
@@ -953,6 +996,7 @@ static int tunnel_setup(struct tunnel *t)
 	t->rl_drop = (struct ratelimit)RATELIMIT_INIT(10000, 5);
 	t->rl_link = (struct ratelimit)RATELIMIT_INIT(10000, 5);
 	timer_init(&t->ssl_timer, tunnel_ssl_timer);
+	timer_init(&t->connect_timer, tunnel_connect_timeout);
 	snprintf(t->peer_name, sizeof(t->peer_name), "[undef]");
 	t->tls_mode = t->o->tls_server || t->o->tls_client;
 	if (t->tls_mode) {
@@ -1037,6 +1081,49 @@ static const char *tunnel_end_name(enum tunnel_end e)
 	}
 }
 
+/*
+ * A failed start is retried like a lost connection when it is the network's
+ * fault: an unresolvable --remote (within --resolv-retry) or a refused TCP
+ * connect. Anything else (a device, a key file) is fatal.
+ */
+static enum tunnel_end tunnel_start_failed(struct tunnel *t)
+{
+	struct tunnel_persist *p = t->persist;
+	const struct options *o = t->o;
+
+	if (t->resolve_failed) {
+		uint64_t now = event_now_ms();
+
+		if (!p->resolve_fail_since)
+			p->resolve_fail_since = now;
+		if (o->resolv_retry >= 0 &&
+		    now - p->resolve_fail_since >= (uint64_t)o->resolv_retry * 1000) {
+			msg(M_ERR, "Could not resolve --remote within --resolv-retry %d s, exiting",
+			    o->resolv_retry);
+			return TUNNEL_FATAL;
+		}
+		return TUNNEL_RESTART_SOFT;
+	}
+	if (proto_is_tcp(o->proto) && !proto_is_tcp_server(o->proto) && p->tun_open)
+		return TUNNEL_RESTART_SOFT;
+	return TUNNEL_FATAL;
+}
+
+/* --connect-retry-max n: every --remote was tried n times in a row. */
+static bool tunnel_retries_exhausted(struct tunnel *t)
+{
+	const struct options *o = t->o;
+	unsigned int per_round = o->n_remotes > 0 ? (unsigned int)o->n_remotes : 1;
+
+	if (o->connect_retry_max <= 0 || t->up)
+		return false;
+	if (t->persist->restarts + 1 < (unsigned int)o->connect_retry_max * per_round)
+		return false;
+	msg(M_ERR, "All connections have been tried --connect-retry-max (%d) times "
+	    "unsuccessfully, exiting", o->connect_retry_max);
+	return true;
+}
+
 enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist)
 {
 	struct tunnel *t = calloc(1, sizeof(*t));
@@ -1057,17 +1144,15 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 		goto out;
 	}
 	if (tunnel_start(t) < 0) {
-		/* a failed TCP connect or resolve is retried like a lost connection */
-		if (proto_is_tcp(o->proto) && !proto_is_tcp_server(o->proto) && persist->tun_open)
-			t->end = TUNNEL_RESTART_SOFT;
-		else
-			t->end = TUNNEL_FATAL;
+		t->end = tunnel_start_failed(t);
 	} else {
 		t->end = TUNNEL_EXIT;
 		t->end_reason = NULL;
 		event_loop_run(&t->loop);
 	}
 	end = t->end;
+	if (end == TUNNEL_RESTART_SOFT && tunnel_retries_exhausted(t))
+		end = TUNNEL_EXIT;
 	if (end == TUNNEL_RESTART_SOFT) {
 		persist->restarts++;
 		if (proto_is_tcp(o->proto) || t->end_reason == NULL ||

@@ -25,7 +25,10 @@ struct tunnel_persist {
 	struct route_state routes;
 	int remote_index;     /* which --remote to try next */
 	unsigned int restarts;
-	bool privs_dropped;  /* --user/--group/--chroot applied */
+	bool privs_dropped;
+	uint64_t resolve_fail_since;  /* first failed --remote lookup, 0 = none */
+	bool order_ready;             /* --remote order (shuffled by --remote-random) */
+	uint8_t order[OPT_MAX_REMOTES];  /* --user/--group/--chroot applied */
 };
 
 enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist);

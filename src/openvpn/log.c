@@ -112,7 +112,16 @@ static void log_write(int level, const char *text)
 	FILE *out = L.out ? L.out : stderr;
 
 	if (L.use_syslog) {
-		int prio = (level & M_LEVEL_MASK) <= M_ERR ? LOG_ERR : LOG_NOTICE;
+		int prio = LOG_NOTICE;
+
+		if ((level & M_LEVEL_MASK) == M_FATAL)
+			prio = LOG_CRIT;
+		else if (level & M_IS_ERR)
+			prio = LOG_ERR;
+		else if (level & M_IS_WARN)
+			prio = LOG_WARNING;
+		else if ((level & M_LEVEL_MASK) > D_NORMAL)
+			prio = LOG_DEBUG;
 
 		syslog(prio, "%s", text);
 		return;

@@ -14,8 +14,8 @@
  */
 enum msg_level {
 	M_FATAL = 0,   /* printed, then the process exits with status 1 */
-	M_ERR = 1,
-	M_WARN = 1,
+	M_ERR = 1 | 0x200,    /* level 1; the flag picks the syslog priority */
+	M_WARN = 1 | 0x400,
 	M_INFO = 1,
 	D_LOW = 2,
 	D_NORMAL = 3,
@@ -28,6 +28,8 @@ enum msg_level {
 /* Or'ed into the level: append ": strerror(errno)". */
 #define M_ERRNO 0x100
 #define M_LEVEL_MASK 0xff
+#define M_IS_ERR 0x200
+#define M_IS_WARN 0x400
 
 struct log_config {
 	int verb;            /* default 1, as OpenVPN */

@@ -27,15 +27,16 @@ static int load_options(struct options *o, int argc, char **argv)
 	return options_finalize(o);
 }
 
-static int setup_logging(const struct options *o)
+/* reopen: a SIGHUP re-read appends to --log instead of truncating it. */
+static int setup_logging(const struct options *o, bool reopen)
 {
 	struct log_config lc = {
 		.verb = o->verb,
 		.mute = o->mute,
 		.file = o->log_file,
-		.append = o->log_append,
+		.append = o->log_append || reopen,
 		.syslog_ident = o->syslog_ident,
-		.timestamps = !o->suppress_timestamps && !o->syslog_ident,
+		.timestamps = !o->suppress_timestamps && (o->log_file || !o->syslog_ident),
 	};
 	int ret;
 
@@ -106,7 +107,7 @@ static int reload_options(struct options *o, int argc, char **argv)
 	}
 	options_free(o);
 	*o = fresh;
-	setup_logging(o);
+	setup_logging(o, true);
 	return 0;
 }
 
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 		msg(M_ERR | M_ERRNO, "cd to '%s' failed", o.cd);
 		return 1;
 	}
-	if (setup_logging(&o) < 0 || setup_process(&o) < 0)
+	if (setup_logging(&o, false) < 0 || setup_process(&o) < 0)
 		return 1;
 
 	if (netcfg_init() < 0) {

@@ -54,4 +54,25 @@ if wait_gone "$PID_A" 8 && grep -q 'Inactivity timeout (--ping-exit), exiting' "
 else
 	fail "ping-exit did not end the process"
 fi
+
+# --connect-retry-max: a TCP client with nobody listening gives up
+start_in "$NS_A" "$WORK/retry.log" "$OPENVPN_BIN" --dev "tuna$UNIQ" --ifconfig "$TUN_A" "$TUN_B" \
+	--proto tcp-client --remote "$ADDR_B" --connect-retry 1 --connect-retry-max 3 --verb 3
+PID_A=$LAST_PID
+if wait_gone "$PID_A" 20 && grep -q 'connect-retry-max (3)' "$WORK/retry.log"; then
+	pass "--connect-retry-max 3: gave up after $(grep -c 'Attempting to establish TCP' "$WORK/retry.log") attempts"
+else
+	fail "--connect-retry-max did not end the process"
+fi
+
+# --resolv-retry: an unresolvable --remote is retried, then fatal
+start_in "$NS_A" "$WORK/resolv.log" "$OPENVPN_BIN" --dev "tuna$UNIQ" --ifconfig "$TUN_A" "$TUN_B" \
+	--remote host.invalid --resolv-retry 2 --connect-retry 1 --verb 3
+PID_A=$LAST_PID
+if wait_gone "$PID_A" 20 && grep -q 'resolv-retry 2' "$WORK/resolv.log" &&
+	[ "$(grep -c 'Cannot resolve host' "$WORK/resolv.log")" -ge 2 ]; then
+	pass "--resolv-retry 2: $(grep -c 'Cannot resolve host' "$WORK/resolv.log") lookups, then exit"
+else
+	fail "--resolv-retry did not behave"
+fi
 finish

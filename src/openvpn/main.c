@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "datapath.h"
+#include "keyfile.h"
 #include "log.h"
 #include "netcfg.h"
 #include "options.h"
@@ -88,6 +89,26 @@ static int setup_process(const struct options *o)
 	return 0;
 }
 
+/* --genkey secret|tls-auth|tls-crypt [file]: write a static key, exit. */
+static int genkey(const struct options *o)
+{
+	struct static_key key;
+	char err[KEYFILE_ERR_LEN];
+	int ret;
+
+	ret = keyfile_generate(&key);
+	if (ret == 0)
+		ret = keyfile_write(&key, o->genkey_file, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "cannot get random bytes for the key");
+	keyfile_wipe(&key);
+	if (ret < 0) {
+		msg(M_ERR, "--genkey: %s", err);
+		return 1;
+	}
+	return 0;
+}
+
 static void announce_config(const struct options *o)
 {
 	msg(M_INFO, "%s", version_title());
@@ -130,6 +151,8 @@ int main(int argc, char **argv)
 		options_print_help();
 		return 0;
 	}
+	if (o.genkey)
+		return genkey(&o);
 	/* --cd: every relative path after this (keys, scripts, pid file) is
 	 * relative to that directory, as in OpenVPN. */
 	if (o.cd && chdir(o.cd) < 0) {

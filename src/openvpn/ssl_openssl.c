@@ -241,7 +241,10 @@ static int ctx_load_key(SSL_CTX *ctx, const struct options *o)
 	}
 	if (!key)
 		return ctx_error("Cannot load private key from %s", name);
-	if (!SSL_CTX_use_PrivateKey(ctx, key))
+	/* OpenSSL already refuses a key that does not match the certificate;
+	 * name that case in words. */
+	if (!SSL_CTX_use_PrivateKey(ctx, key) &&
+	    ERR_GET_REASON(ERR_peek_error()) != X509_R_KEY_VALUES_MISMATCH)
 		ret = ctx_error("Cannot use the private key from %s", name);
 	else if (!SSL_CTX_check_private_key(ctx))
 		ret = ctx_error("Private key from %s does not belong to the certificate from --cert",
@@ -400,6 +403,11 @@ int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
 	if (conn_index < 0)
 		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	c->server = o->tls_server;
+	/* Any certificate from the CA would do: another client's, too. */
+	if (!c->server && o->remote_cert_tls == REMOTE_CERT_NONE && !o->verify_x509_name)
+		msg(M_WARN, "WARNING: No server certificate verification method has been enabled: "
+		    "any certificate from the CA is accepted as the server; "
+		    "use --remote-cert-tls server and/or --verify-x509-name");
 	c->ctx = SSL_CTX_new(c->server ? TLS_server_method() : TLS_client_method());
 	if (!c->ctx || conn_index < 0)
 		goto out;

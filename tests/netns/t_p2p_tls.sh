@@ -11,7 +11,8 @@ command -v openssl >/dev/null || skip "openssl command missing (apt-get install 
 netns_pair || { fail "namespace setup"; finish; }
 "$(dirname "$0")/pki.sh" "$WORK/pki" || { fail "PKI generation"; finish; }
 P=$WORK/pki
-"$DEBIAN_OPENVPN" --genkey secret "$P/ta.key" >/dev/null 2>&1 || { fail "genkey"; finish; }
+# our --genkey writes the key both implementations load below
+"$OPENVPN_BIN" --genkey secret "$P/ta.key" >/dev/null 2>&1 || { fail "genkey"; finish; }
 
 TUN_A=10.206.$OCTET.1
 TUN_B=10.206.$OCTET.2
@@ -74,8 +75,8 @@ for pair in "ours-ours:$OURS:$OURS" "ours-debian:$OURS:$DEB" "debian-ours:$DEB:$
 	report "$name-tls-crypt"
 done
 
-# each AEAD cipher, chosen by the TLS server's --data-ciphers order
-for cipher in AES-128-GCM AES-192-GCM CHACHA20-POLY1305; do
+# each AEAD cipher and legacy CBC+HMAC, chosen by the TLS server's --data-ciphers order
+for cipher in AES-128-GCM AES-192-GCM CHACHA20-POLY1305 AES-256-CBC; do
 	run_case "cipher-$cipher" "$DEB" "$OURS" udp "--data-ciphers $cipher" \
 		"--data-ciphers AES-256-GCM:$cipher"
 	if [ "$CASE_OK" = 1 ] && grep -q "cipher=$cipher" "$CASE_LOG_B"; then

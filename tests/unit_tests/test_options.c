@@ -959,6 +959,390 @@ static void test_keepalive_errors(void **state)
 	assert_int_equal(o->ping_restart, 120);
 }
 
+/* ---- TLS and data-channel options ----------------------------------------- */
+
+static void test_tls_defaults(void **state)
+{
+	struct options *o = *state;
+
+	assert_false(o->tls_server || o->tls_client);
+	assert_string_equal(o->cipher, "BF-CBC");
+	assert_false(o->cipher_set);
+	assert_string_equal(o->auth, "SHA1");
+	assert_string_equal(o->data_ciphers, "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
+	assert_null(o->data_ciphers_fallback);
+	assert_int_equal(o->replay_window, 64);
+	assert_int_equal(o->replay_time, 15);
+	assert_int_equal(o->reneg_bytes, -1);
+	assert_int_equal(o->reneg_pkts, 0);
+	assert_int_equal(o->tls_auth_dir, -1);
+	assert_int_equal(o->key_direction, -1);
+	assert_int_equal(o->tls_version_min, TLS_VER_1_2);
+	assert_int_equal(o->tls_version_max, TLS_VER_UNSET);
+	assert_int_equal(o->tls_cert_profile, TLS_PROFILE_LEGACY);
+	assert_int_equal(o->remote_cert_tls, REMOTE_CERT_NONE);
+	assert_int_equal(o->tls_timeout, 2);
+	assert_int_equal(o->hand_window, 60);
+	assert_int_equal(o->tran_window, 3600);
+	assert_int_equal(o->reneg_sec, 3600);
+	assert_int_equal(o->reneg_sec_min, -1);
+	assert_int_equal(o->max_packet_size, 1250);
+	assert_false(option_file_set(&o->ca));
+	assert_false(o->dh_none);
+	assert_false(o->genkey);
+}
+
+static void test_tls_values_stored(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o,
+		"tls-client\nca ca.crt\ncapath /etc/ssl/certs\ncert c.crt\nkey c.key\n"
+		"extra-certs x.crt\ndh d.pem\ndh none\ntls-auth ta.key 1\nkey-direction 0\n"
+		"auth sha256\ncipher aes-256-cbc\n"
+		"data-ciphers aes-256-gcm:?FOO:chacha20-poly1305:?AES-128-GCM\n"
+		"data-ciphers-fallback aes-128-gcm\ntls-version-min 1.3\n"
+		"tls-version-max 1.3\ntls-cipher A:B\ntls-ciphersuites C\ntls-groups X25519\n"
+		"tls-cert-profile preferred\nremote-cert-tls server\n"
+		"verify-x509-name server name-prefix\ncrl-verify crl.d dir\n"
+		"tls-timeout 5\nhand-window 30\ntran-window 100\nreneg-sec 600 300\n"
+		"reneg-bytes 1000\nreneg-pkts 500\nreplay-window 128 30\n"
+		"mute-replay-warnings\ntls-exit\nsingle-session\nmax-packet-size 1400\n"), 0);
+	assert_true(o->tls_client);
+	assert_string_equal(o->ca.name, "ca.crt");
+	assert_false(o->ca.is_inline);
+	assert_string_equal(o->capath, "/etc/ssl/certs");
+	assert_string_equal(o->cert.name, "c.crt");
+	assert_string_equal(o->key.name, "c.key");
+	assert_string_equal(o->extra_certs.name, "x.crt");
+	assert_true(o->dh_none);
+	assert_false(option_file_set(&o->dh));
+	assert_string_equal(o->tls_auth.name, "ta.key");
+	assert_int_equal(o->tls_auth_dir, 1);
+	assert_int_equal(o->key_direction, 0);
+	assert_string_equal(o->auth, "SHA256");
+	assert_string_equal(o->cipher, "AES-256-CBC");
+	assert_true(o->cipher_set);
+	/* canonical names, the unknown optional entry dropped */
+	assert_string_equal(o->data_ciphers, "AES-256-GCM:CHACHA20-POLY1305:AES-128-GCM");
+	assert_string_equal(o->data_ciphers_fallback, "AES-128-GCM");
+	assert_int_equal(o->tls_version_min, TLS_VER_1_3);
+	assert_false(o->tls_version_min_or_highest);
+	assert_int_equal(o->tls_version_max, TLS_VER_1_3);
+	assert_string_equal(o->tls_cipher, "A:B");
+	assert_string_equal(o->tls_ciphersuites, "C");
+	assert_string_equal(o->tls_groups, "X25519");
+	assert_int_equal(o->tls_cert_profile, TLS_PROFILE_PREFERRED);
+	assert_int_equal(o->remote_cert_tls, REMOTE_CERT_SERVER);
+	assert_string_equal(o->verify_x509_name, "server");
+	assert_int_equal(o->verify_x509_type, VERIFY_X509_NAME_PREFIX);
+	assert_string_equal(o->crl_verify.name, "crl.d");
+	assert_true(o->crl_verify_dir);
+	assert_int_equal(o->tls_timeout, 5);
+	assert_int_equal(o->hand_window, 30);
+	assert_int_equal(o->tran_window, 100);
+	assert_int_equal(o->reneg_sec, 600);
+	assert_int_equal(o->reneg_sec_min, 300);
+	assert_int_equal(o->reneg_bytes, 1000);
+	assert_int_equal(o->reneg_pkts, 500);
+	assert_int_equal(o->replay_window, 128);
+	assert_int_equal(o->replay_time, 30);
+	assert_true(o->mute_replay_warnings && o->tls_exit && o->single_session);
+	assert_int_equal(o->max_packet_size, 1400);
+
+	/* --dh after "none" is a file again; ncp-ciphers is the old name */
+	assert_int_equal(parse(o, "dh d.pem\nncp-ciphers AES-128-GCM\n"
+			       "tls-server\nverify-x509-name \"CN=a, O=b\"\n"), 0);
+	assert_false(o->dh_none);
+	assert_string_equal(o->dh.name, "d.pem");
+	assert_string_equal(o->data_ciphers, "AES-128-GCM");
+	assert_int_equal(o->verify_x509_type, VERIFY_X509_SUBJECT);
+}
+
+static void test_tls_inline(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "<ca>\nCA-PEM\n</ca>\n<cert>\nCERT\n</cert>\n"
+			       "<key>\nKEY\n</key>\n<dh>\nnone\n</dh>\n"
+			       "<tls-auth>\nSTATIC\n</tls-auth>\nkey-direction 1\n"
+			       "<extra-certs>\nX\n</extra-certs>\n<crl-verify>\nCRL\n</crl-verify>\n"), 0);
+	assert_true(o->ca.is_inline && o->cert.is_inline && o->key.is_inline);
+	assert_true(o->tls_auth.is_inline && o->extra_certs.is_inline);
+	assert_true(o->crl_verify.is_inline);
+	assert_non_null(strstr(o->ca.name, "CA-PEM"));
+	assert_non_null(strstr(o->key.name, "KEY"));
+	/* an inline block holding "none" is content, not the keyword */
+	assert_true(o->dh.is_inline);
+	assert_false(o->dh_none);
+	assert_int_equal(o->tls_auth_dir, -1);
+	assert_int_equal(o->key_direction, 1);
+	assert_int_equal(parse(o, "<tls-crypt>\nK\n</tls-crypt>\n"), 0);
+	assert_true(o->tls_crypt.is_inline);
+	/* a file name after an inline block is a file again */
+	assert_int_equal(parse(o, "ca ca.crt\n"), 0);
+	assert_false(o->ca.is_inline);
+	assert_string_equal(o->ca.name, "ca.crt");
+}
+
+static void test_tls_option_errors(void **state)
+{
+	char list[200];
+	int i;
+
+	expect_bad("cipher FOO-256\n", "t.conf:1: option 'cipher': 'FOO-256' is not a cipher this version knows");
+	expect_bad("auth MD99\n", "option 'auth': 'MD99' is not a digest this version knows");
+	expect_bad("data-ciphers AES-256-GCM:FOO\n",
+		   "option 'data-ciphers': unsupported cipher 'FOO' in the list (use '?FOO' to skip it");
+	expect_bad("data-ciphers BF-CBC\n", "unsupported cipher 'BF-CBC'");
+	expect_bad("data-ciphers ?FOO\n", "option 'data-ciphers': no usable cipher in '?FOO'");
+	expect_bad("data-ciphers ::\n", "no usable cipher");
+	expect_bad("data-ciphers-fallback BF-CBC\n", "'BF-CBC' is not a data-channel cipher");
+	expect_bad("key-direction 2\n", "option 'key-direction': '2' is not a key direction (0 or 1)");
+	expect_bad("tls-auth ta.key 2\n", "option 'tls-auth': '2' is not a key direction");
+	expect_bad("tls-auth ta.key 0 1\n", "takes at most 2 arguments");
+	expect_bad("tls-version-min 1.4\n", "'1.4' is not a TLS version (1.0, 1.1, 1.2 or 1.3)");
+	expect_bad("tls-version-min 1.2 or-lowest\n", "'or-lowest' is not a keyword (or-highest)");
+	expect_bad("tls-version-max 2\n", "option 'tls-version-max': '2' is not a TLS version");
+	expect_bad("tls-cert-profile paranoid\n", "'paranoid' is not a profile");
+	expect_bad("remote-cert-tls peer\n", "'peer' is neither 'client' nor 'server'");
+	expect_bad("verify-x509-name a dn\n", "'dn' is not a name type (subject, name or name-prefix)");
+	expect_bad("crl-verify crl.pem directory\n", "'directory' is not a keyword (dir)");
+	expect_bad("tls-timeout 0\n", "out of range");
+	expect_bad("hand-window 0\n", "out of range");
+	expect_bad("tran-window x\n", "'x' is not a number");
+	expect_bad("reneg-sec -1\n", "out of range");
+	expect_bad("reneg-bytes -5\n", "out of range");
+	expect_bad("reneg-pkts 1e6\n", "not a number");
+	expect_bad("replay-window 70000\n", "70000 is out of range (0..65536)");
+	expect_bad("replay-window 64 700\n", "700 is out of range (0..600)");
+	expect_bad("max-packet-size big\n", "not a number");
+	expect_bad("genkey rsa\n", "'rsa' is not a key type (secret, tls-auth or tls-crypt)");
+	expect_bad("genkey secret k extra\n", "metadata is only for tls-crypt-v2-client keys");
+	expect_bad("ca \"\"\n", "option 'ca': empty argument");
+	expect_bad("tls-server x\n", "takes no arguments");
+	expect_bad("cipher AES-256-GCM\n<crl-verify>\nX\n</crl-verify>\ncrl-verify a b\n", "not a keyword (dir)");
+
+	/* 2.6 limits the list to 127 characters */
+	strcpy(list, "data-ciphers ");
+	for (i = 0; i < 11; i++)
+		strcat(list, "AES-256-GCM:");
+	strcat(list, "AES-12-GCM\n");
+	expect_bad(list, "the list is longer than 127 characters");
+
+	expect_good("tls-version-min 1.4 or-highest\n");
+	expect_good("data-ciphers none:AES-256-GCM\n");
+	expect_good("cipher none\nauth none\n");
+	expect_good("genkey\n");
+	expect_good("replay-window 0 0\n");
+	expect_good("reneg-sec 0\n");
+}
+
+static void test_tls_version_or_highest(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "tls-version-min 1.9 or-highest\n"), 0);
+	assert_int_equal(o->tls_version_min, TLS_VER_1_3);
+	assert_true(o->tls_version_min_or_highest);
+	assert_int_equal(parse(o, "tls-version-min 1.1 or-highest\n"), 0);
+	assert_int_equal(o->tls_version_min, TLS_VER_1_1);
+}
+
+static void test_max_packet_size_clamped(void **state)
+{
+	struct options *o = *state;
+
+	/* 2.6 says so and uses the nearest bound */
+	assert_int_equal(parse(o, "max-packet-size 100\n"), 0);
+	assert_int_equal(o->max_packet_size, 154);
+	assert_int_equal(parse(o, "max-packet-size 3000\n"), 0);
+	assert_int_equal(o->max_packet_size, 2048);
+	assert_int_equal(parse(o, "max-packet-size 154\n"), 0);
+	assert_int_equal(o->max_packet_size, 154);
+}
+
+static void test_genkey(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse_args(o, "--genkey", "tls-crypt", "/tmp/k", NULL), 0);
+	assert_true(o->genkey);
+	assert_int_equal(o->genkey_type, GENKEY_SECRET);
+	assert_string_equal(o->genkey_file, "/tmp/k");
+	/* standalone: no --dev needed */
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_cipher_lookup(void **state)
+{
+	const struct option_cipher *c = options_cipher_find("chacha20-poly1305");
+	int size = 0;
+
+	assert_non_null(c);
+	assert_string_equal(c->name, "CHACHA20-POLY1305");
+	assert_true(c->aead && c->data_channel);
+	assert_int_equal(c->key_bits, 256);
+	c = options_cipher_find("BF-CBC");
+	assert_non_null(c);
+	assert_false(c->data_channel);
+	assert_null(options_cipher_find("none"));
+	assert_null(options_cipher_find("AES-256-GCMX"));
+	assert_string_equal(options_digest_find("sha512", &size), "SHA512");
+	assert_int_equal(size, 64);
+	assert_null(options_digest_find("none", &size));
+}
+
+/* A TLS configuration with real files in the test directory. */
+static void tls_files(struct options *o, const char *role)
+{
+	char text[1024];
+
+	write_file("ca.crt", "x");
+	write_file("c.crt", "x");
+	write_file("c.key", "x");
+	chmod(strcat(strcpy(text, tmpdir), "/c.key"), 0600);
+	write_file("dh.pem", "x");
+	snprintf(text, sizeof(text), "dev tun\n%s\nca %s/ca.crt\ncert %s/c.crt\n"
+		 "key %s/c.key\n", role, tmpdir, tmpdir, tmpdir);
+	assert_int_equal(parse(o, text), 0);
+}
+
+static void test_finalize_tls_required(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "dev tun\ntls-server\n"), 0);
+	expect_finalize_error(o, "options: TLS mode needs --key, the private key of --cert", 4);
+	/* the missing file is one more problem, reported after the others */
+	assert_int_equal(parse(o, "ca /nonexistent/ca.crt\n"), 0);
+	expect_finalize_error(o, "options: --ca '/nonexistent/ca.crt': No such file or directory", 4);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "dev tun\ntls-client\n"), 0);
+	expect_finalize_error(o, "TLS mode needs --key", 3);
+	options_free(o);
+	options_init(o);
+
+	tls_files(o, "tls-server");
+	expect_finalize_error(o, "options: --tls-server needs --dh: a DH parameter file, or 'none' to use ECDHE only", 1);
+	assert_int_equal(parse(o, "dh none\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_tls_files(void **state)
+{
+	struct options *o = *state;
+	char text[512];
+
+	tls_files(o, "tls-client");
+	assert_int_equal(options_finalize(o), 0);
+	snprintf(text, sizeof(text), "ca %s/missing.crt\ncapath %s/c.crt\n", tmpdir, tmpdir);
+	assert_int_equal(parse(o, text), 0);
+	expect_finalize_error(o, "c.crt' is not a directory", 2);
+	assert_non_null(strstr(options_last_error(), "options: --capath '"));
+	options_free(o);
+	options_init(o);
+
+	tls_files(o, "tls-client");
+	snprintf(text, sizeof(text), "ca %s/missing.crt\n", tmpdir);
+	assert_int_equal(parse(o, text), 0);
+	snprintf(text, sizeof(text), "options: --ca '%s/missing.crt': No such file or directory", tmpdir);
+	expect_finalize_error(o, text, 1);
+	/* inline content is not a file name */
+	assert_int_equal(parse(o, "<ca>\nPEM\n</ca>\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	/* the CRL directory must be one */
+	snprintf(text, sizeof(text), "crl-verify %s/c.crt dir\n", tmpdir);
+	assert_int_equal(parse(o, text), 0);
+	expect_finalize_error(o, "--crl-verify", 1);
+	snprintf(text, sizeof(text), "crl-verify %s dir\n", tmpdir);
+	assert_int_equal(parse(o, text), 0);
+	assert_int_equal(options_finalize(o), 0);
+	options_free(o);
+	options_init(o);
+
+	/* relative names are found under --cd */
+	write_file("ca.crt", "x");
+	write_file("k.key", "x");
+	snprintf(text, sizeof(text), "dev tun\ntls-client\ncd %s\nca ca.crt\ncert ca.crt\nkey k.key\n",
+		 tmpdir);
+	assert_int_equal(parse(o, text), 0);
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_tls_conflicts(void **state)
+{
+	struct options *o = *state;
+
+	tls_files(o, "tls-client");
+	assert_int_equal(parse(o, "<tls-auth>\nK\n</tls-auth>\n<tls-crypt>\nK\n</tls-crypt>\n"), 0);
+	expect_finalize_error(o, "--tls-auth and --tls-crypt cannot be used together", 1);
+	options_free(o);
+	options_init(o);
+
+	tls_files(o, "tls-client");
+	assert_int_equal(parse(o, "tls-version-min 1.3\ntls-version-max 1.2\n"), 0);
+	expect_finalize_error(o, "--tls-version-min 1.3 is higher than --tls-version-max 1.2", 1);
+	options_free(o);
+	options_init(o);
+
+	tls_files(o, "tls-client");
+	assert_int_equal(parse(o, "reneg-sec 100 200\n"), 0);
+	expect_finalize_error(o, "--reneg-sec: the minimum (200) is larger than the maximum (100)", 1);
+	options_free(o);
+	options_init(o);
+
+	/* in P2P --cipher is also the fallback: it must carry data */
+	tls_files(o, "tls-client");
+	assert_int_equal(parse(o, "cipher BF-CBC\n"), 0);
+	expect_finalize_error(o, "--cipher BF-CBC: this cipher cannot carry data", 1);
+	o->client = o->pull = true;
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_key_direction(void **state)
+{
+	struct options *o = *state;
+
+	tls_files(o, "tls-client");
+	assert_int_equal(parse(o, "<tls-auth>\nK\n</tls-auth>\nkey-direction 1\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->tls_auth_dir, 1);
+	/* the direction on --tls-auth itself wins */
+	assert_int_equal(parse(o, "<tls-auth>\nK\n</tls-auth>\n"), 0);
+	o->tls_auth_dir = 0;
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->tls_auth_dir, 0);
+}
+
+static void test_finalize_tls_only_options(void **state)
+{
+	static const char *const lines[] = {
+		"ca x\n", "cert x\n", "key x\n", "capath /\n", "extra-certs x\n",
+		"tls-auth x\n", "tls-crypt x\n", "crl-verify x\n",
+		"remote-cert-tls server\n", "verify-x509-name x\n", "tls-exit\n",
+		"tls-timeout 3\n", "hand-window 5\n", "tran-window 5\n", "reneg-sec 60\n",
+	};
+	struct options o;
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		options_init(&o);
+		assert_int_equal(parse(&o, "dev tun\n"), 0);
+		assert_int_equal(parse(&o, lines[i]), 0);
+		expect_finalize_error(&o, "only works in TLS mode (with --tls-server or --tls-client)", 1);
+		options_free(&o);
+	}
+	/* data-channel options are harmless without TLS, as in 2.6 */
+	options_init(&o);
+	assert_int_equal(parse(&o, "dev tun\ndata-ciphers AES-256-GCM\ncipher AES-256-GCM\n"
+			       "tls-version-min 1.3\ndh none\nauth SHA256\n"), 0);
+	assert_int_equal(options_finalize(&o), 0);
+	options_free(&o);
+}
+
 /* ---- helpers: proto, help, log ------------------------------------------- */
 
 static void test_proto_helpers(void **state)
@@ -1104,6 +1488,19 @@ int main(void)
 		T(test_finalize_reports_all),
 		T(test_keepalive),
 		T(test_keepalive_errors),
+		T(test_tls_defaults),
+		T(test_tls_values_stored),
+		T(test_tls_inline),
+		T(test_tls_option_errors),
+		T(test_tls_version_or_highest),
+		T(test_max_packet_size_clamped),
+		T(test_genkey),
+		T(test_cipher_lookup),
+		TD(test_finalize_tls_required),
+		TD(test_finalize_tls_files),
+		TD(test_finalize_tls_conflicts),
+		TD(test_finalize_key_direction),
+		T(test_finalize_tls_only_options),
 		T(test_proto_helpers),
 		T(test_help),
 		T(test_log),

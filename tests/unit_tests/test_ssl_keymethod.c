@@ -119,9 +119,10 @@ static void test_capture_client_bytes(void **state)
 	assert_int_equal(got_len, 304);
 	assert_memory_equal(got, want, 304);
 	/* the length fields the document shows */
-	assert_int_equal(got[261 - 144], 0x00);
+	assert_int_equal(got[117], 0x00);
 	assert_int_equal(got[118], 0x8e);
-	assert_int_equal(got[268], 0x25);
+	assert_int_equal(got[265], 0x00);
+	assert_int_equal(got[266], 0x25);
 }
 
 static void test_capture_client_parse(void **state)
@@ -257,8 +258,28 @@ static void test_every_truncation(void **state)
 		}
 		free(copy);
 	}
-	/* a server message cut anywhere before its end, parsed as such */
-	assert_int_equal(keymethod_parse(data, 100, false, &m, err, sizeof(err)), -EBADMSG);
+}
+
+static void test_every_truncation_server(void **state)
+{
+	struct keymethod_msg m = { .options = cap_server_options, .peer_info = "" };
+	uint8_t mem[KEYMETHOD_MSG_MAX], *copy;
+	size_t len, cut;
+	char err[256];
+	int ret;
+
+	assert_int_equal(build(&m, mem, sizeof(mem), &len), 0);
+	for (cut = 0; cut < len; cut++) {
+		copy = malloc(cut ? cut : 1);
+		assert_non_null(copy);
+		memcpy(copy, mem, cut);
+		ret = keymethod_parse(copy, cut, false, &m, err, sizeof(err));
+		if (cut == len - 2)
+			assert_int_equal(ret, 0);
+		else if (ret != -EBADMSG)
+			fail_msg("cut at %zu: got %d", cut, ret);
+		free(copy);
+	}
 }
 
 static void test_truncation_messages(void **state)
@@ -278,9 +299,10 @@ static void test_truncation_messages(void **state)
 	assert_string_equal(err, "key method options string length 142 runs past the end of the message (81 bytes left)");
 	assert_int_equal(keymethod_parse(data, len - 1, true, &m, err, sizeof(err)), -EBADMSG);
 	assert_string_equal(err, "key method peer-info length 37 runs past the end of the message (36 bytes left)");
-	/* the server's message has no pre_master: the same bytes read
-	 * as a server message go wrong at the options length */
-	assert_int_equal(keymethod_parse(data, len, false, &m, err, sizeof(err)), -EBADMSG);
+	/* the server's message has no pre_master: the same bytes read as a
+	 * server message find random bytes (0x3f69) as the options length */
+	assert_int_equal(keymethod_parse(data, len, false, &m, err, sizeof(err)), -EMSGSIZE);
+	assert_string_equal(err, "key method options string is 16233 bytes, more than 512");
 }
 
 static void test_length_past_end(void **state)
@@ -297,8 +319,8 @@ static void test_length_past_end(void **state)
 	assert_string_equal(err, "key method username length 65535 runs past the end of the message (41 bytes left)");
 	/* peer-info one byte longer than what is there */
 	len = captured_client(data);
-	data[len - 38] = 0;
-	data[len - 37] = 38;
+	data[len - 39] = 0;
+	data[len - 38] = 38;
 	assert_int_equal(keymethod_parse(data, len, true, &m, err, sizeof(err)), -EBADMSG);
 	assert_non_null(strstr(err, "peer-info length 38 runs past the end"));
 }
@@ -656,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip_client),
 		cmocka_unit_test(test_no_peer_info),
 		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_every_truncation_server),
 		cmocka_unit_test(test_truncation_messages),
 		cmocka_unit_test(test_length_past_end),
 		cmocka_unit_test(test_missing_nul),

@@ -280,16 +280,12 @@ static bool tunnel_accept_source(struct tunnel *t, const struct sockaddr_any *fr
 				addr_to_str(&t->remote, b, sizeof(b)));
 		return false;
 	}
-	if (t->tls_mode && t->remote_known)
-		return false; /* floating needs an authenticated data packet: later */
 	if (t->remote_known)
 		msg(D_NORMAL, "Peer floated from %s to %s", addr_to_str(&t->remote, a, sizeof(a)),
 		    addr_to_str(from, b, sizeof(b)));
 	t->remote = *from;
 	t->remote_known = true;
 	addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
-	if (t->tls_mode)
-		return true; /* tentative: tunnel_udp_readable confirms it */
 accepted:
 	if (!t->peer_seen && !t->tls_mode) {
 		t->peer_seen = true;
@@ -334,11 +330,11 @@ static bool tunnel_tls_input(struct tunnel *t, struct buf *b, uint64_t now)
 	return true;
 }
 
+static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now);
+
 /* One packet from the accepted peer address. */
 static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
 {
-	int ret;
-
 	t->st.link_read_bytes += buf_len(b);
 	if (buf_len(b) == 0)
 		return;
@@ -348,6 +344,14 @@ static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
 	} else {
 		ping_note_received(&t->ping, now);
 	}
+	tunnel_deliver_payload(t, b, now);
+}
+
+/* A decrypted (or cleartext) payload: ping, OCC message or IP packet. */
+static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now)
+{
+	int ret;
+
 	if (ping_is_ping(b)) {
 		msg(D_PACKET, "RECEIVED PING PACKET");
 		return;
@@ -377,29 +381,72 @@ static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
 }
 
 /*
- * In TLS mode a peer without a configured --remote is learned from its
- * first control packet that the session accepts; until then the address
- * is only tentative.
+ * TLS mode, a packet from an address that is not (yet) the peer's: the
+ * first peer address is learned from a control packet the session accepts;
+ * later (--float, or no --remote) the peer moves to a new address once a
+ * packet from there authenticates, as 2.6 does.
  */
+static void tunnel_tls_new_source(struct tunnel *t, struct buf *b,
+				  const struct sockaddr_any *from, uint64_t now)
+{
+	struct sockaddr_any old = t->remote;
+	bool had = t->remote_known;
+	bool is_data;
+	char a[96];
+
+	t->st.link_read_bytes += buf_len(b);
+	if (buf_len(b) == 0)
+		return;
+	is_data = ssl_is_data_opcode(buf_data(b)[0]);
+	if (is_data) {
+		if (!had || ssl_decrypt(t->ssl, b) != CRYPTO_OK) {
+			t->st.drop_wrong_peer++;
+			return;
+		}
+	} else {
+		/* replies to this packet must go to where it came from */
+		t->remote = *from;
+		t->remote_known = true;
+		if (!ssl_recv_control(t->ssl, b)) {
+			t->remote = old;
+			t->remote_known = had;
+			return;
+		}
+	}
+	t->remote = *from;
+	t->remote_known = true;
+	if (had)
+		msg(M_INFO, "Peer floated from %s to %s", t->peer_name,
+		    addr_to_str(from, a, sizeof(a)));
+	addr_to_str(from, t->peer_name, sizeof(t->peer_name));
+	ping_note_received(&t->ping, now);
+	if (is_data)
+		tunnel_deliver_payload(t, b, now);
+	else
+		tunnel_ssl_reschedule(t);
+}
 static void tunnel_udp_packet(struct tunnel *t, struct buf *b, const struct sockaddr_any *from,
 			      uint64_t now)
 {
-	bool learning = t->tls_mode && !t->remote_known;
+	if (!t->tls_mode || (t->remote_known && addr_equal(from, &t->remote))) {
+		if (tunnel_accept_source(t, from))
+			tunnel_deliver(t, b, now);
+		return;
+	}
+	if (t->remote_known && !t->o->float_peer && t->o->n_remotes > 0) {
+		tunnel_accept_source(t, from); /* counts and logs the rejection */
+		return;
+	}
+	tunnel_tls_new_source(t, b, from, now);
+}
 
-	if (!tunnel_accept_source(t, from))
-		return;
-	if (!learning) {
-		tunnel_deliver(t, b, now);
-		return;
-	}
-	t->st.link_read_bytes += buf_len(b);
-	if (buf_len(b) == 0 || ssl_is_data_opcode(buf_data(b)[0]) ||
-	    !ssl_recv_control(t->ssl, b)) {
-		t->remote_known = false;
-		return;
-	}
-	ping_note_received(&t->ping, now);
-	tunnel_ssl_reschedule(t);
+/* Decryption moved the data windows; receive at the full headroom again. */
+static void tunnel_reset_rx(struct tunnel *t)
+{
+	unsigned i;
+
+	for (i = 0; i < DP_BATCH; i++)
+		buf_reset(&t->rx[i], BUF_HEADROOM);
 }
 
 static void tunnel_udp_readable(struct tunnel *t)
@@ -408,6 +455,7 @@ static void tunnel_udp_readable(struct tunnel *t)
 	int n, i;
 
 	do {
+		tunnel_reset_rx(t);
 		n = link_udp_recv_batch(&t->link, t->rx, t->from, DP_BATCH);
 		if (n < 0) {
 			msg_ratelimited(&t->rl_link, M_WARN, "read UDP: %s", strerror(-n));
@@ -419,6 +467,8 @@ static void tunnel_udp_readable(struct tunnel *t)
 }
 
 static void tunnel_tcp_connected(struct tunnel *t);
+static void tunnel_reset_rx(struct tunnel *t);
+static void tunnel_release_tun(struct tunnel_persist *p);
 
 static void tunnel_tcp_readable(struct tunnel *t, uint32_t events)
 {
@@ -451,6 +501,7 @@ static void tunnel_tcp_readable(struct tunnel *t, uint32_t events)
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		do {
+			tunnel_reset_rx(t);
 			n = link_tcp_recv_batch(&t->link, t->rx, DP_BATCH);
 			if (n < 0) {
 				msg(M_INFO, "Connection reset, restarting [%d]", n);
@@ -999,10 +1050,15 @@ static int tunnel_setup(struct tunnel *t)
 	timer_init(&t->connect_timer, tunnel_connect_timeout);
 	snprintf(t->peer_name, sizeof(t->peer_name), "[undef]");
 	t->tls_mode = t->o->tls_server || t->o->tls_client;
-	if (t->tls_mode) {
+	if (t->tls_mode && t->persist->tls_ctx) {
+		/* --persist-key: keys and certificates stay loaded across restarts */
+		t->tls_ctx = t->persist->tls_ctx;
+	} else if (t->tls_mode) {
 		ret = ssl_ctx_new(t->o, &t->tls_ctx);
 		if (ret < 0)
 			return ret;
+		if (t->o->persist_key)
+			t->persist->tls_ctx = t->tls_ctx;
 	}
 	return tunnel_alloc_buffers(t);
 }
@@ -1053,15 +1109,27 @@ static void tunnel_teardown(struct tunnel *t)
 		ssl_session_free(t->ssl);
 		free(t->ssl);
 	}
-	if (t->tls_ctx)
+	if (t->tls_ctx && t->tls_ctx != t->persist->tls_ctx)
 		ssl_ctx_free(t->tls_ctx);
 	event_loop_free(&t->loop);
 	free(t->mem);
 	if (t->end != TUNNEL_RESTART_SOFT || !t->o->persist_tun)
-		tunnel_persist_release(t->persist);
+		tunnel_release_tun(t->persist);
 }
 
 void tunnel_persist_release(struct tunnel_persist *p)
+{
+	if (p->tls_ctx) {
+		ssl_ctx_free(p->tls_ctx);
+		p->tls_ctx = NULL;
+	}
+	/* a re-read config may list other remotes */
+	p->order_ready = false;
+	p->remote_index = 0;
+	tunnel_release_tun(p);
+}
+
+static void tunnel_release_tun(struct tunnel_persist *p)
 {
 	if (!p->tun_open)
 		return;
@@ -1152,7 +1220,7 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 	}
 	end = t->end;
 	if (end == TUNNEL_RESTART_SOFT && tunnel_retries_exhausted(t))
-		end = TUNNEL_EXIT;
+		end = TUNNEL_FATAL;
 	if (end == TUNNEL_RESTART_SOFT) {
 		persist->restarts++;
 		if (proto_is_tcp(o->proto) || t->end_reason == NULL ||

@@ -10,6 +10,8 @@
 #include "tun.h"
 #include "route.h"
 
+struct ssl_ctx;
+
 /* Why an instance ended; main.c decides what happens next. */
 enum tunnel_end {
 	TUNNEL_EXIT,          /* SIGTERM/SIGINT, --ping-exit, --inactive */
@@ -26,6 +28,7 @@ struct tunnel_persist {
 	int remote_index;     /* which --remote to try next */
 	unsigned int restarts;
 	bool privs_dropped;
+	struct ssl_ctx *tls_ctx;      /* --persist-key: loaded once */
 	uint64_t resolve_fail_since;  /* first failed --remote lookup, 0 = none */
 	bool order_ready;             /* --remote order (shuffled by --remote-random) */
 	uint8_t order[OPT_MAX_REMOTES];  /* --user/--group/--chroot applied */

@@ -167,8 +167,8 @@ static int slurp(const char *path, char **out, size_t *out_len, char *err, size_
 {
 	struct stat st;
 	char *text = NULL;
-	size_t got = 0;
-	int fd, ret;
+	size_t size, got = 0;
+	int fd, ret = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -182,30 +182,32 @@ static int slurp(const char *path, char **out, size_t *out_len, char *err, size_
 		ret = -EINVAL;
 		goto out;
 	}
-	text = malloc((size_t)st.st_size + 1);
+	size = (size_t)st.st_size;
+	text = malloc(size + 1);
 	if (!text) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, text + got, (size_t)st.st_size - got);
+	while (got < size) {
+		ssize_t n = read(fd, text + got, size - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			ret = n < 0 ? -errno : -EIO;
 			set_err(err, errlen, "%s: read error: %s", path, strerror(-ret));
-			explicit_bzero(text, got);
-			free(text);
-			text = NULL;
 			goto out;
 		}
 		got += (size_t)n;
 	}
 	*out = text;
 	*out_len = got;
-	ret = 0;
+	text = NULL;
 out:
+	if (text) {
+		explicit_bzero(text, got);
+		free(text);
+	}
 	close(fd);
 	return ret;
 }

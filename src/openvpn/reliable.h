@@ -192,8 +192,8 @@ void reliable_recv_pop(struct reliable *rel);
 
 /* -- ACKs to send -- */
 
-/* Some received packet still needs its ACK (send an ACK_V1 if no other
- * packet goes out in this round). */
+/* Some received packet still needs its ACK. After this round's packets went
+ * out, send ACK_V1s while it holds (one carries at most 8). */
 bool reliable_ack_pending(const struct reliable *rel);
 /*
  * Fill ids[] with at most max ids (RELIABLE_MAX_ACKS_PIGGYBACK on ordinary

@@ -137,7 +137,8 @@ static void ssl_flush_ks(struct ssl_session *s, struct key_state *ks)
 	}
 	while ((m = reliable_next_to_send(&ks->rel, now)) != NULL)
 		ssl_send_packet(s, ks, m->opcode, m);
-	if (s->peer_sid_known && reliable_ack_pending(&ks->rel))
+	/* one ACK_V1 carries at most 8: send as many as it takes */
+	while (s->peer_sid_known && reliable_ack_pending(&ks->rel))
 		ssl_send_packet(s, ks, P_ACK_V1, NULL);
 }
 
@@ -254,12 +255,16 @@ static int ssl_negotiate_p2p(struct ssl_session *s, struct key_state *ks)
 	}
 	if (!ssl_pick_cipher(s->tls_server ? ours : theirs, s->tls_server ? theirs : ours,
 			     n->cipher, sizeof(n->cipher))) {
-		if (!s->o->data_ciphers_fallback) {
+		/* in P2P mode an explicit --cipher doubles as the fallback, as 2.6 */
+		const char *fallback = s->o->data_ciphers_fallback ? s->o->data_ciphers_fallback :
+				       s->o->cipher_set ? s->o->cipher : NULL;
+
+		if (!fallback) {
 			msg(M_ERR, "ERROR: failed to negotiate cipher with peer and "
 			    "--data-ciphers-fallback not enabled. No usable data channel cipher");
 			return -ENOPROTOOPT;
 		}
-		snprintf(n->cipher, sizeof(n->cipher), "%s", s->o->data_ciphers_fallback);
+		snprintf(n->cipher, sizeof(n->cipher), "%s", fallback);
 		msg(D_NORMAL, "P2P mode NCP negotiation result: TLS_export=%d, DATA_v2=%d, "
 		    "peer-id %u, cipher=(not negotiated, fallback-cipher: %s)",
 		    n->tls_export, n->data_v2, n->peer_id, n->cipher);
@@ -623,6 +628,9 @@ static int64_t ssl_ks_timers(struct ssl_session *s, struct key_state *ks, uint64
 		if (now >= ks->expire_ms) {
 			msg(D_NORMAL, "TLS: key-id %u expired (--tran-window)", ks->key_id);
 			ks_free(ks);
+			/* no newer key took over: the tunnel cannot carry data any more */
+			if (s->ks[SSL_KS_PRIMARY].state != KS_ACTIVE)
+				s->cb.failed(s, "tls-error");
 			return -1;
 		}
 		return min_timeout((int64_t)(ks->expire_ms - now),

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Make a throwaway PKI in directory $1: ca.crt, server.crt/key (TLS Web
 # Server Authentication), client.crt/key (TLS Web Client Authentication),
-# and a tls-auth/tls-crypt static key is left to the daemon (--genkey).
+# expired.crt/key (a client certificate that expired in 2020).
 # EC P-256 keys keep this fast; 2.6's default certificate profile accepts them.
 set -e
 dir=$1
@@ -29,4 +29,25 @@ for who in server client; do
 	openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
 		-out $who.crt -days 2 -extfile ext.cnf -extensions $who 2>/dev/null
 done
-rm -f ./*.csr ca.srl
+# an expired client certificate from the same CA (openssl ca can backdate)
+mkdir -p expca
+: >expca/index.txt
+echo 1000 >expca/serial
+cat >expca/ca.cnf <<CNF
+[ca]
+default_ca = exp
+[exp]
+database = expca/index.txt
+new_certs_dir = expca
+serial = expca/serial
+default_md = sha256
+policy = any
+[any]
+commonName = supplied
+CNF
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout expired.key \
+	-out expired.csr -subj "/CN=expired" 2>/dev/null
+openssl ca -batch -config expca/ca.cnf -cert ca.crt -keyfile ca.key -in expired.csr \
+	-out expired.crt -startdate 20200101000000Z -enddate 20200102000000Z \
+	-extfile ext.cnf -extensions client -notext 2>/dev/null
+rm -rf ./*.csr ca.srl expca

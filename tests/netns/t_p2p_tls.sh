@@ -124,4 +124,149 @@ for srv in "ours:$OURS" "debian:$DEB"; do
 		report "foreign client certificate refused by $name server"
 	fi
 done
+
+# expired client certificate: refused by both implementations as TLS server
+for srv in "ours:$OURS:$DEB" "debian:$DEB:$OURS"; do
+	IFS=: read -r name s c <<<"$srv"
+	run_case "expired-$name" "$s" "$c" udp "" "--cert $P/expired.crt --key $P/expired.key" down
+	if [ "$CASE_OK" = 1 ] && grep -q 'VERIFY ERROR.*expired' "$CASE_LOG_A"; then
+		pass "expired client certificate refused by $name server"
+	else
+		CASE_OK=0
+		report "expired client certificate refused by $name server"
+	fi
+done
+
+# wrong tls-auth / tls-crypt key on the client: our server logs it, keeps running
+"$OPENVPN_BIN" --genkey secret "$P/other.key" >/dev/null 2>&1
+for wrap in tls-auth tls-crypt; do
+	xs="--$wrap $P/ta.key"
+	xc="--$wrap $P/other.key"
+	[ $wrap = tls-auth ] && { xs="$xs 0"; xc="$xc 1"; }
+	start_in "$NS_A" "$WORK/wrongkey-$wrap.server.log" "$OURS" --dev "tun$UNIQ" \
+		--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \
+		--cert "$P/server.crt" --key "$P/server.key" --verb 3 $xs
+	pa=$LAST_PID
+	start_in "$NS_B" "$WORK/wrongkey-$wrap.client.log" "$DEB" --dev "tun$UNIQ" \
+		--remote "$ADDR_A" --ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" \
+		--cert "$P/client.crt" --key "$P/client.key" --verb 3 $xc
+	pb=$LAST_PID
+	if wait_log "$WORK/wrongkey-$wrap.server.log" 'control packet authentication failed' 10 &&
+		kill -0 "$pa" 2>/dev/null &&
+		! grep -q 'Initialization Sequence Completed' "$WORK/wrongkey-$wrap.server.log"; then
+		pass "wrong $wrap key: refused with a clear line, server still running"
+	else
+		fail "wrong $wrap key"
+	fi
+	stop_pid "$pb"
+	stop_pid "$pa"
+done
+
+# 100 MB through the tunnel (ours as TLS client, Debian as server): SHA-256 matches
+if command -v python3 >/dev/null; then
+	head -c 100000000 /dev/urandom >"$WORK/blob"
+	start_in "$NS_A" "$WORK/bulk.server.log" "$DEB" --dev "tun$UNIQ" --remote "$ADDR_B" \
+		--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \
+		--cert "$P/server.crt" --key "$P/server.key" --verb 3
+	pa=$LAST_PID
+	start_in "$NS_B" "$WORK/bulk.client.log" "$OURS" --dev "tun$UNIQ" --remote "$ADDR_A" \
+		--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" \
+		--cert "$P/client.crt" --key "$P/client.key" --verb 3
+	pb=$LAST_PID
+	if wait_log "$WORK/bulk.client.log" 'Initialization Sequence Completed' 20; then
+		ip netns exec "$NS_A" timeout 120 python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001)); s.listen(1); c, _ = s.accept()
+with open(sys.argv[2], "wb") as f:
+    while True:
+        d = c.recv(65536)
+        if not d: break
+        f.write(d)' "$TUN_A" "$WORK/blob.recv" &
+		rpid=$!
+		sleep 0.5
+		t0=$(date +%s.%N)
+		ip netns exec "$NS_B" timeout 120 python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 5001))
+with open(sys.argv[2], "rb") as f:
+    s.sendfile(f)
+s.close()' "$TUN_A" "$WORK/blob"
+		wait $rpid
+		t1=$(date +%s.%N)
+		a=$(sha256sum <"$WORK/blob" | cut -c1-64)
+		b=$(sha256sum <"$WORK/blob.recv" | cut -c1-64)
+		if [ "$a" = "$b" ]; then
+			pass "100 MB transfer, SHA-256 matches ($(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f s", b - a}'))"
+		else
+			fail "100 MB transfer: SHA-256 differs ($(stat -c %s "$WORK/blob.recv") bytes received)"
+		fi
+	else
+		fail "bulk tunnel did not come up"
+	fi
+	stop_pid "$pa"
+	stop_pid "$pb"
+	rm -f "$WORK/blob" "$WORK/blob.recv"
+else
+	fail "python3 is needed for the bulk transfer check"
+fi
+
+# --float: the client binds no fixed port (--nobind), so its packets come from
+# another port than the server's --remote says; the server follows it
+run_case "float-ours" "$OURS" "$DEB" udp "--float" "--nobind"
+report "--float: our server follows a client on an ephemeral port"
+
+# --persist-key with --user: after SIGUSR1 the root-only key is not read again
+chmod 600 "$P/server.key"
+start_in "$NS_A" "$WORK/pkey.server.log" "$OURS" --dev "tun$UNIQ" --remote "$ADDR_B" \
+	--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \
+	--cert "$P/server.crt" --key "$P/server.key" --verb 3 --persist-key --persist-tun \
+	--user nobody --group nogroup
+pa=$LAST_PID
+start_in "$NS_B" "$WORK/pkey.client.log" "$DEB" --dev "tun$UNIQ" --remote "$ADDR_A" \
+	--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" \
+	--cert "$P/client.crt" --key "$P/client.key" --verb 3
+pb=$LAST_PID
+if wait_log "$WORK/pkey.server.log" 'Initialization Sequence Completed' 20; then
+	kill -USR1 "$pa"
+	sleep 3
+	if kill -0 "$pa" 2>/dev/null && ping_ok "$NS_A" "$TUN_B" 56 10; then
+		pass "--persist-key --user nobody: SIGUSR1 restart keeps working"
+	else
+		fail "--persist-key --user nobody: restart failed"
+	fi
+else
+	fail "persist-key tunnel did not come up"
+fi
+stop_pid "$pa"
+stop_pid "$pb"
+
+# ping-restart: the Debian server is killed and restarted; our client reconnects
+start_deb_server() {
+	start_in "$NS_A" "$WORK/restart.server$1.log" "$DEB" --dev "tun$UNIQ" \
+		--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \
+		--cert "$P/server.crt" --key "$P/server.key" --verb 3 --ping 1
+	pa=$LAST_PID
+}
+start_deb_server 1
+start_in "$NS_B" "$WORK/restart.client.log" "$OURS" --dev "tun$UNIQ" --remote "$ADDR_A" \
+	--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" --cert "$P/client.crt" \
+	--key "$P/client.key" --verb 3 --ping 1 --ping-restart 4 --persist-tun
+pb=$LAST_PID
+if wait_log "$WORK/restart.client.log" 'Initialization Sequence Completed' 20; then
+	kill -KILL "$pa"
+	wait_gone "$pa" 5
+	start_deb_server 2
+	if wait_log "$WORK/restart.client.log" 'Inactivity timeout \(--ping-restart\)' 15 &&
+		wait_log "$WORK/restart.server2.log" 'Initialization Sequence Completed' 30 &&
+		ping_ok "$NS_B" "$TUN_A" 56 5; then
+		pass "peer killed and restarted: reconnected via ping-restart"
+	else
+		fail "no reconnect after the peer restarted"
+	fi
+else
+	fail "restart tunnel did not come up"
+fi
+stop_pid "$pa"
+stop_pid "$pb"
 finish

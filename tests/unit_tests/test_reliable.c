@@ -240,6 +240,41 @@ static void test_build_errors(void **state)
 	assert_int_equal(reliable_pkt_build(&b, &p), -EINVAL);
 }
 
+/* Random bytes: never read out of bounds; whatever parses is self-consistent. */
+static void test_random_input(void **state)
+{
+	uint64_t x = 0x123456789abcdefull;
+	uint8_t pkt[96];
+	struct reliable_pkt p;
+	unsigned int i, accepted = 0;
+	size_t len, k;
+
+	for (i = 0; i < 200000; i++) {
+		len = (size_t)(x % (sizeof(pkt) + 1));
+		for (k = 0; k < len; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			pkt[k] = (uint8_t)x;
+		}
+		/* bias towards plausible headers so deep paths are reached */
+		if (len && i % 2)
+			pkt[0] = (uint8_t)((3 + i % 9) << 3);
+		if (len > 9 && i % 4 == 1)
+			pkt[9] = (uint8_t)(i % 10);
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (reliable_pkt_parse(&p, pkt, len))
+			continue;
+		accepted++;
+		assert_true(p.n_acks <= RELIABLE_MAX_ACKS);
+		assert_true(p.payload >= pkt && p.payload + p.payload_len == pkt + len);
+		assert_int_equal(reliable_pkt_hdr_len(p.opcode, p.n_acks) + p.payload_len, len);
+	}
+	assert_true(accepted > 1000);
+}
+
 /* ---- reliable: single-side behaviour -------------------------------------- */
 
 static struct reliable *rel_new(void)
@@ -802,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_opcodes),
 		cmocka_unit_test(test_build_errors),
+		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_init_bounds),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_window_full),

@@ -502,6 +502,34 @@ static void test_max_payload(void **state)
 	pair_free(crypt);
 }
 
+/* Random packets never authenticate and never crash the decoder. */
+static void test_random_input(void **state)
+{
+	enum tls_wrap_mode modes[2] = { TLS_WRAP_AUTH, TLS_WRAP_CRYPT };
+	uint64_t x = 42;
+	uint8_t wire[160];
+	size_t m, i, k, len;
+
+	for (m = 0; m < 2; m++) {
+		struct pair *p = pair_new(modes[m], KEY_DIR_INVERSE, KEY_DIR_NORMAL, NULL);
+
+		for (i = 0; i < 20000; i++) {
+			len = (size_t)(x % sizeof(wire));
+			for (k = 0; k < len; k++) {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				wire[k] = (uint8_t)x;
+			}
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			assert_int_not_equal(try_decode(&p->server, wire, len, 1, NULL), TLS_WRAP_OK);
+		}
+		pair_free(p);
+	}
+}
+
 static void test_status_strings(void **state)
 {
 	assert_string_equal(tls_wrap_status_str(TLS_WRAP_OK), "ok");
@@ -522,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_encode_errors),
 		cmocka_unit_test(test_max_payload),
+		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_status_strings),
 	};
 

@@ -26,6 +26,7 @@
 #include "crypto.h"
 #include "ssl.h"
 #include "ssl_openssl.h"
+#include "push.h"
 
 #define DP_BATCH 32
 
@@ -75,10 +76,15 @@ struct tunnel {
 	struct timer ssl_timer;
 	char peer_name[96];
 	bool resolve_failed;      /* tunnel_start failed resolving --remote */
+	/* client mode: this instance's options, with the pushed ones applied */
+	bool pull;
+	struct options eff;
+	struct push_accum push;
 	struct timer connect_timer;
 };
 
 static void tunnel_ssl_reschedule(struct tunnel *t);
+static void tunnel_ssl_control(struct ssl_session *s, const char *m);
 
 static void tunnel_end(struct tunnel *t, enum tunnel_end end, const char *reason)
 {
@@ -112,7 +118,7 @@ static void tunnel_update_events(struct tunnel *t)
 		event_mod(&t->loop, link_fd(&t->link), lev, &t->link_h);
 		t->link_events = lev;
 	}
-	if (tev != t->tun_events) {
+	if (t->tun && tev != t->tun_events) {
 		event_mod(&t->loop, t->tun->fd, tev, &t->tun_h);
 		t->tun_events = tev;
 	}
@@ -363,7 +369,7 @@ static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now
 		}
 		return;
 	}
-	if (!is_ip_packet(b)) {
+	if (!t->tun || !is_ip_packet(b)) {
 		t->st.drop_not_ip++;
 		msg_ratelimited(&t->rl_drop, D_LOW, "dropping %zu-byte packet that is not IPv4/IPv6",
 				buf_len(b));
@@ -589,6 +595,7 @@ static int tunnel_ssl_open(struct tunnel *t)
 		.send_control = tunnel_ssl_send,
 		.established = tunnel_ssl_established,
 		.failed = tunnel_ssl_failed,
+		.control_message = tunnel_ssl_control,
 	};
 	struct tls_wrap_config wcfg;
 	struct static_key key;
@@ -615,6 +622,94 @@ static void tunnel_ssl_begin(struct tunnel *t, bool send_reset)
 		return;
 	ssl_session_start(t->ssl, send_reset);
 	tunnel_ssl_reschedule(t);
+}
+
+/* ---- client mode: PUSH_REPLY ------------------------------------------------ */
+
+/* The pushed cipher must be one we allow, as 2.6 insists. */
+static const char *tunnel_pushed_cipher(struct tunnel *t)
+{
+	const struct options *o = t->o;
+
+	if (o->cipher_pushed && ssl_cipher_in_list(o->data_ciphers, o->cipher))
+		return o->cipher;
+	if (o->cipher_pushed)
+		msg(M_ERR, "Error: negotiated cipher %s not allowed by --data-ciphers %s",
+		    o->cipher, o->data_ciphers);
+	if (o->data_ciphers_fallback)
+		return o->data_ciphers_fallback;
+	return NULL;
+}
+
+static int tunnel_tun_attach(struct tunnel *t);
+
+static void tunnel_push_complete(struct tunnel *t)
+{
+	struct options *o = &t->eff;
+	const char *cipher;
+	int n;
+
+	n = push_apply(o, t->push.text);
+	if (n < 0) {
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "push-rejected");
+		return;
+	}
+	msg(D_NORMAL, "OPTIONS IMPORT: %d pushed options applied", n);
+	if (o->comp != COMP_ALG_NONE) {
+		/* we did not announce compression framing, and do not do it yet */
+		msg(M_ERR, "OPTIONS ERROR: the server pushed compression framing, which this "
+		    "version does not support yet");
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "push-compression");
+		return;
+	}
+	cipher = tunnel_pushed_cipher(t);
+	if (!cipher) {
+		msg(M_ERR, "OPTIONS ERROR: the server pushed no usable data channel cipher "
+		    "(allowed: %s) and there is no --data-ciphers-fallback", o->data_ciphers);
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "push-cipher");
+		return;
+	}
+	ping_configure(&t->ping, o->ping, o->ping_restart, o->ping_exit, o->inactive,
+		       o->inactive_bytes);
+	ping_stop(&t->ping);
+	ping_start(&t->ping, false);
+	if (tunnel_tun_attach(t) < 0) {
+		tunnel_end(t, TUNNEL_FATAL, "tun-setup");
+		return;
+	}
+	if (ssl_client_set_negotiated(t->ssl, cipher, o->push_peer_id,
+				      o->key_derivation_ekm || o->protocol_flags_tls_ekm) < 0)
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "tls-error");
+}
+
+static void tunnel_ssl_control(struct ssl_session *s, const char *m)
+{
+	struct tunnel *t = s->owner;
+	int ret;
+
+	if (strncmp(m, "PUSH_REPLY", 10) == 0 && t->pull) {
+		if (s->pushed)
+			return; /* a repeated reply after the first is ignored, as 2.6 */
+		ret = push_accum_add(&t->push, m);
+		if (ret < 0) {
+			msg(M_ERR, "PUSH: bad PUSH_REPLY from %s: %s", t->peer_name, strerror(-ret));
+			tunnel_end(t, TUNNEL_RESTART_SOFT, "push-error");
+		} else if (ret == 1) {
+			tunnel_push_complete(t);
+		}
+	} else if (strncmp(m, "AUTH_FAILED", 11) == 0) {
+		msg(M_ERR, "AUTH: Received control message: %s", m);
+		tunnel_end(t, TUNNEL_FATAL, "auth-failure");
+	} else if (strncmp(m, "RESTART", 7) == 0) {
+		msg(M_INFO, "Connection reset command was pushed by server ('%s')", m);
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "server-pushed-connection-reset");
+	} else if (strncmp(m, "HALT", 4) == 0) {
+		msg(M_INFO, "Halt command was pushed by server ('%s')", m);
+		tunnel_end(t, TUNNEL_EXIT, "server-pushed-halt");
+	} else {
+		msg_ratelimited(&t->rl_peer, D_LOW, "WARNING: Received unknown control message: %s",
+				m);
+	}
 }
 
 /* ---- timers and signals --------------------------------------------------- */
@@ -739,6 +834,17 @@ static int tunnel_open_tun(struct tunnel *t)
 	}
 	t->tun = &p->tun;
 	return 0;
+}
+
+/* Open (or keep) the tun device and start reading it. */
+static int tunnel_tun_attach(struct tunnel *t)
+{
+	int ret = tunnel_open_tun(t);
+
+	if (ret < 0)
+		return ret;
+	t->tun_events = EPOLLIN;
+	return event_add(&t->loop, t->tun->fd, EPOLLIN, &t->tun_h);
 }
 
 static const struct remote_entry *tunnel_current_remote(struct tunnel *t)
@@ -1049,7 +1155,20 @@ static int tunnel_setup(struct tunnel *t)
 	timer_init(&t->ssl_timer, tunnel_ssl_timer);
 	timer_init(&t->connect_timer, tunnel_connect_timeout);
 	snprintf(t->peer_name, sizeof(t->peer_name), "[undef]");
-	t->tls_mode = t->o->tls_server || t->o->tls_client;
+	if (t->o->pull || t->o->client) {
+		/* pushed options land in this instance's own copy */
+		ret = options_copy(&t->eff, t->o);
+		if (ret < 0)
+			return ret;
+		t->o = &t->eff;
+		t->pull = true;
+		push_accum_init(&t->push);
+		/* 2.6's pre-pull default for UDP clients until timers are pushed */
+		if (!proto_is_tcp(t->o->proto) && !t->o->ping_restart && !t->o->ping_exit)
+			ping_configure(&t->ping, t->o->ping, 120, 0, t->o->inactive,
+				       t->o->inactive_bytes);
+	}
+	t->tls_mode = t->o->tls_server || t->o->tls_client || t->pull;
 	if (t->tls_mode && t->persist->tls_ctx) {
 		/* --persist-key: keys and certificates stay loaded across restarts */
 		t->tls_ctx = t->persist->tls_ctx;
@@ -1067,9 +1186,12 @@ static int tunnel_start(struct tunnel *t)
 {
 	int ret;
 
-	ret = tunnel_open_tun(t);
-	if (ret < 0)
-		return ret;
+	/* a client opens its tun once the server pushed the addresses */
+	if (!t->pull) {
+		ret = tunnel_open_tun(t);
+		if (ret < 0)
+			return ret;
+	}
 	if (t->tls_mode) {
 		ret = tunnel_ssl_open(t);
 		if (ret < 0)
@@ -1078,10 +1200,12 @@ static int tunnel_start(struct tunnel *t)
 	ret = tunnel_open_transport(t);
 	if (ret < 0)
 		return ret;
-	t->tun_events = EPOLLIN;
-	ret = event_add(&t->loop, t->tun->fd, EPOLLIN, &t->tun_h);
-	if (ret < 0)
-		return ret;
+	if (t->tun) {
+		t->tun_events = EPOLLIN;
+		ret = event_add(&t->loop, t->tun->fd, EPOLLIN, &t->tun_h);
+		if (ret < 0)
+			return ret;
+	}
 	ret = tunnel_drop_privileges(t);
 	if (ret < 0)
 		return ret;
@@ -1111,10 +1235,13 @@ static void tunnel_teardown(struct tunnel *t)
 	}
 	if (t->tls_ctx && t->tls_ctx != t->persist->tls_ctx)
 		ssl_ctx_free(t->tls_ctx);
+
 	event_loop_free(&t->loop);
 	free(t->mem);
 	if (t->end != TUNNEL_RESTART_SOFT || !t->o->persist_tun)
 		tunnel_release_tun(t->persist);
+	if (t->pull)
+		options_free(&t->eff);
 }
 
 void tunnel_persist_release(struct tunnel_persist *p)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,8 @@
 #define D OPT_CTX_CCD
 #define P OPT_CTX_PUSH
 #define INL OPT_F_INLINE
+#define RT OPT_F_ROUTE
+#define PONLY OPT_F_PUSH_ONLY_YET
 #define MANY OPT_MAX_ARGS
 
 /* Upper bound for every "seconds" argument: a year, so that later
@@ -147,6 +150,17 @@ static int opt_windows(struct options *o, const struct option_call *c)
 {
 	return options_error_at(c, "option '%s' exists only on Windows; remove it",
 				c->argv[0]);
+}
+
+/* Servers push these to all their clients; 2.6 on Linux complains about
+ * them as unknown, which helps nobody, so a pushed copy is dropped quietly. */
+static int opt_windows_pushed(struct options *o, const struct option_call *c)
+{
+	if (c->context != OPT_CTX_PUSH)
+		return opt_windows(o, c);
+	msg(D_LOW, "%s:%d: option '%s' ignored: it only has an effect on Windows",
+	    c->file, c->line, c->argv[0]);
+	return OPT_IGNORED;
 }
 
 static const struct {
@@ -479,6 +493,7 @@ static int opt_flag(struct options *o, const struct option_call *c)
 		{ "persist-tun", offsetof(struct options, persist_tun) },
 		{ "persist-key", offsetof(struct options, persist_key) },
 		{ "route-noexec", offsetof(struct options, route_noexec) },
+		{ "route-nopull", offsetof(struct options, route_nopull) },
 		{ "ping-timer-rem", offsetof(struct options, ping_timer_remote) },
 		{ "mute-replay-warnings", offsetof(struct options, mute_replay_warnings) },
 		{ "tls-exit", offsetof(struct options, tls_exit) },
@@ -624,10 +639,29 @@ static int opt_explicit_exit_notify(struct options *o, const struct option_call 
 
 /* ---- data channel -------------------------------------------------------- */
 
+/* A server may push any cipher name: whether it is usable is decided
+ * against --data-ciphers afterwards, with 2.6's message naming it. */
+static int opt_cipher_pushed(struct options *o, const struct option_call *c)
+{
+	const struct option_cipher *ci = options_cipher_find(c->argv[1]);
+	const char *name = ci ? ci->name : c->argv[1];
+	size_t len = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+	int ret;
+
+	if (len == 0 || len > 64 || name[len] != '\0')
+		return options_error(c, "'%s' is not a cipher name", c->argv[1]);
+	ret = set_str(c, &o->cipher, name);
+	if (ret == 0)
+		o->cipher_set = o->cipher_pushed = true;
+	return ret;
+}
+
 static int opt_cipher(struct options *o, const struct option_call *c)
 {
 	const struct option_cipher *ci;
 
+	if (c->context == OPT_CTX_PUSH)
+		return opt_cipher_pushed(o, c);
 	if (strcmp(c->argv[1], "none") == 0) {
 		o->cipher_set = true;
 		return set_str(c, &o->cipher, "none");
@@ -1061,6 +1095,382 @@ static int opt_tun_ipv6(struct options *o, const struct option_call *c)
 	return 0;
 }
 
+/* ---- client mode and what a server pushes -------------------------------- */
+
+static int opt_client(struct options *o, const struct option_call *c)
+{
+	o->client = true;
+	return 0;
+}
+
+static int opt_pull(struct options *o, const struct option_call *c)
+{
+	o->pull = true;
+	return 0;
+}
+
+/* Grow a list by one zeroed entry, bounded so that neither a config file
+ * nor a server can make it grow without end. */
+static void *list_add(const struct option_call *c, void *list, int *n,
+		      size_t size)
+{
+	char *p;
+
+	if (*n >= OPT_MAX_LIST) {
+		options_error(c, "too many entries (at most %d)", OPT_MAX_LIST);
+		return NULL;
+	}
+	p = realloc(list, (size_t)(*n + 1) * size);
+	if (!p) {
+		options_error(c, "out of memory");
+		return NULL;
+	}
+	memset(p + (size_t)*n * size, 0, size);
+	return p;
+}
+
+static int opt_pull_filter(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *word; enum pull_filter_action a; } words[] = {
+		{ "accept", PULL_FILTER_ACCEPT }, { "ignore", PULL_FILTER_IGNORE },
+		{ "reject", PULL_FILTER_REJECT },
+	};
+	struct pull_filter *list, *f;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(c->argv[1], words[i].word) == 0)
+			break;
+	if (i == ARRAY_SIZE(words))
+		return options_error(c, "'%s' is not a filter action (accept, ignore or reject)",
+				     c->argv[1]);
+	list = list_add(c, o->pull_filters, &o->n_pull_filters, sizeof(*list));
+	if (!list)
+		return -EINVAL;
+	o->pull_filters = list;
+	f = &list[o->n_pull_filters];
+	/* "" is a real filter here: it matches every pushed option. */
+	f->text = strdup(c->argv[2]);
+	if (!f->text) {
+		options_error(c, "out of memory");
+		return -ENOMEM;
+	}
+	f->action = words[i].a;
+	o->n_pull_filters++;
+	return 0;
+}
+
+/* Only "msg..." lines are logged, as 2.6: others were meant for a GUI on
+ * the management interface and may carry anything. */
+static int opt_echo(struct options *o, const struct option_call *c)
+{
+	char text[512] = "";
+	size_t used = 0;
+	int i;
+
+	if (c->argc < 2 || strncmp(c->argv[1], "msg", 3) != 0)
+		return 0;
+	for (i = 1; i < c->argc && used < sizeof(text); i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s",
+					 i > 1 ? " " : "", c->argv[i]);
+	msg(M_INFO, "%s:%s", c->context == OPT_CTX_PUSH ? "ECHO-PULL" : "ECHO", text);
+	return 0;
+}
+
+static int opt_redirect_gateway(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *word; unsigned int flag; } flags[] = {
+		{ "local", REDIRECT_LOCAL }, { "autolocal", REDIRECT_AUTOLOCAL },
+		{ "def1", REDIRECT_DEF1 }, { "bypass-dhcp", REDIRECT_BYPASS_DHCP },
+		{ "bypass-dns", REDIRECT_BYPASS_DNS },
+		{ "block-local", REDIRECT_BLOCK_LOCAL }, { "ipv6", REDIRECT_IPV6 },
+		{ "!ipv4", REDIRECT_NOT_IPV4 },
+	};
+	unsigned int set = REDIRECT_ENABLE;
+	size_t k;
+	int i;
+
+	for (i = 1; i < c->argc; i++) {
+		for (k = 0; k < ARRAY_SIZE(flags); k++)
+			if (strcmp(c->argv[i], flags[k].word) == 0)
+				break;
+		if (k == ARRAY_SIZE(flags))
+			return options_error(c, "'%s' is not a flag (local, autolocal, def1, bypass-dhcp, bypass-dns, block-local, ipv6 or !ipv4)",
+					     c->argv[i]);
+		set |= flags[k].flag;
+	}
+	/* Repeated, the flags add up, as in 2.6. */
+	o->redirect_gateway |= set;
+	return 0;
+}
+
+/* Append the words after the option name to a list of option_words. */
+static int words_add(const struct option_call *c, struct option_words **list,
+		     int *n)
+{
+	struct option_words *l, *w;
+	int i;
+
+	l = list_add(c, *list, n, sizeof(*l));
+	if (!l)
+		return -EINVAL;
+	*list = l;
+	w = &l[*n];
+	w->argv = calloc((size_t)c->argc, sizeof(*w->argv));
+	if (!w->argv)
+		goto oom;
+	for (w->argc = 0; w->argc < c->argc - 1; w->argc++) {
+		w->argv[w->argc] = strdup(c->argv[w->argc + 1]);
+		if (!w->argv[w->argc])
+			goto oom;
+	}
+	w->pushed = c->context == OPT_CTX_PUSH;
+	(*n)++;
+	return 0;
+oom:
+	for (i = 0; w->argv && i < w->argc; i++)
+		free(w->argv[i]);
+	free(w->argv);
+	memset(w, 0, sizeof(*w));
+	options_error(c, "out of memory");
+	return -ENOMEM;
+}
+
+/* 2.6 on Linux keeps any type, for scripts (foreign_option_N); what a type
+ * means is decided where the settings are applied. */
+static int opt_dhcp_option(struct options *o, const struct option_call *c)
+{
+	return words_add(c, &o->dhcp_options, &o->n_dhcp_options);
+}
+
+/* addr, addr:port, ipv6 or [ipv6]:port, as --dns server N address takes. */
+static bool dns_address_ok(const char *s)
+{
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *port = NULL, *close;
+	size_t len;
+	long p;
+	char *end;
+
+	if (s[0] == '[') {
+		close = strchr(s, ']');
+		if (!close || (close[1] != '\0' && close[1] != ':'))
+			return false;
+		len = (size_t)(close - s - 1);
+		s++;
+		port = close[1] == ':' ? close + 2 : NULL;
+	} else if (strchr(s, ':') != strrchr(s, ':')) {
+		len = strlen(s);	/* bare IPv6, no port */
+	} else {
+		port = strchr(s, ':');
+		len = port ? (size_t)(port++ - s) : strlen(s);
+	}
+	if (len == 0 || len >= sizeof(host))
+		return false;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (!options_is_ipv4(host) && !options_is_ipv6_prefix(host, false))
+		return false;
+	if (strchr(host, '/'))
+		return false;
+	if (!port)
+		return true;
+	if (*port < '0' || *port > '9')
+		return false;
+	p = strtol(port, &end, 10);
+	return *end == '\0' && p >= 1 && p <= 65535;
+}
+
+#define DNS_MAX_ADDRESSES 8
+
+static int dns_server_args(const struct option_call *c)
+{
+	const char *what = c->argv[3];
+	int n = c->argc - 4, i;
+
+	if (strcmp(what, "address") == 0) {
+		if (n > DNS_MAX_ADDRESSES)
+			return options_error(c, "a dns server has at most %d addresses",
+					     DNS_MAX_ADDRESSES);
+		for (i = 4; i < c->argc; i++)
+			if (!dns_address_ok(c->argv[i]))
+				return options_error(c, "'%s' is not an address (addr, addr:port or [ipv6]:port)",
+						     c->argv[i]);
+		return 0;
+	}
+	if (strcmp(what, "resolve-domains") == 0)
+		return 0;
+	if (n != 1)
+		return options_error(c, "'%s' takes one value", what);
+	if (strcmp(what, "dnssec") == 0 && strcmp(c->argv[4], "yes") != 0 &&
+	    strcmp(c->argv[4], "optional") != 0 && strcmp(c->argv[4], "no") != 0)
+		return options_error(c, "'%s' is not a dnssec value (yes, optional or no)",
+				     c->argv[4]);
+	if (strcmp(what, "transport") == 0 && strcmp(c->argv[4], "DoH") != 0 &&
+	    strcmp(c->argv[4], "DoT") != 0 && strcmp(c->argv[4], "plain") != 0)
+		return options_error(c, "'%s' is not a transport (DoH, DoT or plain)",
+				     c->argv[4]);
+	if (strcmp(what, "dnssec") != 0 && strcmp(what, "transport") != 0 &&
+	    strcmp(what, "sni") != 0)
+		return options_error(c, "'%s' is not a dns server setting (address, resolve-domains, dnssec, transport or sni)",
+				     what);
+	return 0;
+}
+
+/* 2.6: servers pushed with an id replace the configured ones with that id,
+ * search domains add up. */
+static void dns_drop_configured(struct options *o, int id)
+{
+	struct option_words *w;
+	int i, j, k;
+
+	for (i = j = 0; i < o->n_dns; i++) {
+		w = &o->dns[i];
+		if (!w->pushed && strcmp(w->argv[0], "server") == 0 &&
+		    atoi(w->argv[1]) == id) {
+			for (k = 0; k < w->argc; k++)
+				free(w->argv[k]);
+			free(w->argv);
+			continue;
+		}
+		o->dns[j++] = *w;
+	}
+	o->n_dns = j;
+}
+
+static int opt_dns(struct options *o, const struct option_call *c)
+{
+	bool push = c->context == OPT_CTX_PUSH;
+	int id, ret;
+
+	if (strcmp(c->argv[1], "search-domains") == 0)
+		return words_add(c, &o->dns, &o->n_dns);
+	if (strcmp(c->argv[1], "server") != 0)
+		return options_error(c, "'%s' is not a dns setting (search-domains or server)",
+				     c->argv[1]);
+	if (c->argc < 5)
+		return options_error(c, "'dns server' needs an id, a setting and its value");
+	/* Pushed ids start at 0, so a client can keep servers of its own
+	 * before the server's. */
+	ret = arg_int(c, 2, push ? 0 : -128, 127, &id);
+	if (ret == 0)
+		ret = dns_server_args(c);
+	if (ret)
+		return ret;
+	if (push)
+		dns_drop_configured(o, id);
+	return words_add(c, &o->dns, &o->n_dns);
+}
+
+static int opt_auth_token(struct options *o, const struct option_call *c)
+{
+	char *p = strdup(c->argv[1]);
+
+	if (!p) {
+		options_error(c, "out of memory");
+		return -ENOMEM;
+	}
+	if (o->auth_token)
+		explicit_bzero(o->auth_token, strlen(o->auth_token));
+	free(o->auth_token);
+	o->auth_token = p;
+	return 0;
+}
+
+/* 2.6 allows 24 bits: the id shares a word with the opcode. */
+static int opt_peer_id(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, 0xFFFFFF, &o->push_peer_id);
+}
+
+static int opt_key_derivation(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "tls-ekm") != 0)
+		return options_error(c, "'%s' is not a key derivation method (tls-ekm)",
+				     c->argv[1]);
+	o->key_derivation_ekm = true;
+	return 0;
+}
+
+/* A newer server may know flags we do not: they are only offers, so they
+ * are logged and left out, as 2.6 does. */
+static int opt_protocol_flags(struct options *o, const struct option_call *c)
+{
+	int i;
+
+	for (i = 1; i < c->argc; i++) {
+		if (strcmp(c->argv[i], "cc-exit") == 0)
+			o->protocol_flags_cc_exit = true;
+		else if (strcmp(c->argv[i], "tls-ekm") == 0)
+			o->protocol_flags_tls_ekm = true;
+		else if (strcmp(c->argv[i], "dyn-tls-crypt") == 0)
+			o->protocol_flags_dyn_tls_crypt = true;
+		else
+			msg(M_WARN, "%s:%d: option 'protocol-flags': unknown flag '%s' ignored",
+			    c->file ? c->file : "command line", c->line, c->argv[i]);
+	}
+	return 0;
+}
+
+static int compress_word(const struct option_call *c, enum comp_alg *a)
+{
+	static const struct { const char *word; enum comp_alg a; } words[] = {
+		{ "stub", COMP_ALG_STUB }, { "stub-v2", COMP_ALG_STUB_V2 },
+		{ "lzo", COMP_ALG_LZO }, { "lz4", COMP_ALG_LZ4 },
+		{ "lz4-v2", COMP_ALG_LZ4_V2 },
+	};
+	size_t i;
+
+	/* Without an algorithm: framing only, so that a later push can
+	 * still switch compression on. */
+	*a = COMP_ALG_STUB;
+	if (c->argc < 2)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strcmp(c->argv[1], words[i].word) == 0) {
+			*a = words[i].a;
+			return 0;
+		}
+	}
+	return options_error(c, "'%s' is not a compression a server can push (stub, stub-v2, lzo, lz4 or lz4-v2)",
+			     c->argv[1]);
+}
+
+static int comp_lzo_word(const struct option_call *c, enum comp_alg *a)
+{
+	const char *w = c->argc > 1 ? c->argv[1] : "yes";
+
+	if (strcmp(w, "no") == 0)
+		*a = COMP_ALG_LZO_STUB;
+	else if (strcmp(w, "yes") == 0 || strcmp(w, "adaptive") == 0)
+		*a = COMP_ALG_LZO;
+	else
+		return options_error(c, "'%s' is not yes, no or adaptive", w);
+	return 0;
+}
+
+/*
+ * Config files cannot ask for compression framing yet. A server that uses
+ * framing pushes it, and we announced the stubs (IV_COMP_STUB...), so the
+ * pushed choice is kept; real compression is refused after the whole
+ * reply is in (options_check_pushed), as 2.6 does by default.
+ */
+static int opt_compress(struct options *o, const struct option_call *c)
+{
+	enum comp_alg a;
+	int ret;
+
+	if (c->context != OPT_CTX_PUSH)
+		return opt_not_yet(o, c);
+	if (strcmp(c->argv[0], "comp-lzo") == 0)
+		ret = comp_lzo_word(c, &a);
+	else
+		ret = compress_word(c, &a);
+	if (ret == 0)
+		o->comp = a;
+	return ret;
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const struct option_def option_table[] = {
@@ -1077,7 +1487,7 @@ static const struct option_def option_table[] = {
 	{ "suppress-timestamps", "", 0, 0, C, 0, opt_suppress_timestamps },
 	{ "machine-readable-output", "", 0, 0, C, 0, opt_not_yet },
 	{ "errors-to-stderr", "", 0, 0, C, 0, opt_not_yet },
-	{ "echo", "[parms ...]", 0, MANY, C | P, 0, opt_not_yet },
+	{ "echo", "[parms ...]", 0, MANY, C | P, 0, opt_echo },
 	{ "daemon", "[progname]", 0, 1, C, 0, opt_daemon },
 	{ "writepid", "file", 1, 1, C, 0, opt_path },
 	{ "user", "user", 1, 1, C, 0, opt_path },
@@ -1180,24 +1590,24 @@ static const struct option_def option_table[] = {
 	{ "disable-dco", "", 0, 0, C, 0, opt_not_yet },
 
 	/* routes */
-	{ "route", "network [netmask [gateway [metric]]]", 1, 4, C | P, 0, opt_route },
-	{ "route-ipv6", "network/bits [gateway [metric]]", 1, 3, C | P, 0, opt_route_ipv6 },
+	{ "route", "network [netmask [gateway [metric]]]", 1, 4, C | P, RT, opt_route },
+	{ "route-ipv6", "network/bits [gateway [metric]]", 1, 3, C | P, RT, opt_route_ipv6 },
 	{ "route-gateway", "gw|dhcp", 1, 1, C | P, 0, opt_route_gateway },
 	{ "route-ipv6-gateway", "gw", 1, 1, C | P, 0, opt_not_yet },
-	{ "route-metric", "m", 1, 1, C | P, 0, opt_route_metric },
+	{ "route-metric", "m", 1, 1, C | P, RT, opt_route_metric },
 	{ "route-delay", "[n [w]]", 0, 2, C | P, 0, opt_not_yet },
 	{ "route-up", "cmd", 1, 1, C, 0, opt_not_yet },
 	{ "route-pre-down", "cmd", 1, 1, C, 0, opt_not_yet },
 	{ "route-noexec", "", 0, 0, C, 0, opt_flag },
-	{ "route-nopull", "", 0, 0, C, 0, opt_not_yet },
+	{ "route-nopull", "", 0, 0, C, 0, opt_flag },
 	{ "allow-pull-fqdn", "", 0, 0, C, 0, opt_not_yet },
 	{ "allow-recursive-routing", "", 0, 0, C, 0, opt_not_yet },
-	{ "redirect-gateway", "[flags ...]", 0, MANY, C | P, 0, opt_not_yet },
-	{ "redirect-private", "[flags ...]", 0, MANY, C | P, 0, opt_not_yet },
-	{ "block-ipv6", "", 0, 0, C | P, 0, opt_not_yet },
-	{ "client-nat", "snat|dnat network netmask alias", 4, 4, C | P, 0, opt_not_yet },
-	{ "dhcp-option", "type [parm]", 1, 2, C | P, 0, opt_not_yet },
-	{ "dns", "search-domains|server ... args", 2, MANY, C | P, 0, opt_not_yet },
+	{ "redirect-gateway", "[flags ...]", 0, MANY, C | P, RT, opt_redirect_gateway },
+	{ "redirect-private", "[flags ...]", 0, MANY, C | P, RT, opt_not_yet },
+	{ "block-ipv6", "", 0, 0, C | P, RT, opt_not_yet },
+	{ "client-nat", "snat|dnat network netmask alias", 4, 4, C | P, RT, opt_not_yet },
+	{ "dhcp-option", "type [parm]", 1, 2, C | P, RT, opt_dhcp_option },
+	{ "dns", "search-domains|server ... args", 2, MANY, C | P, RT, opt_dns },
 
 	/* liveness */
 	{ "ping", "n", 1, 1, C | P, 0, opt_ping_timer },
@@ -1222,16 +1632,16 @@ static const struct option_def option_table[] = {
 	{ "use-prediction-resistance", "", 0, 0, C, 0, opt_not_yet },
 	{ "engine", "[engine-name]", 0, 1, C, 0, opt_not_yet },
 	{ "providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
-	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | P, 0, opt_not_yet },
-	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | P, 0, opt_not_yet },
+	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | P, PONLY, opt_compress },
+	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | P, PONLY, opt_compress },
 	{ "comp-noadapt", "", 0, 0, C, 0, opt_not_yet },
 	{ "allow-compression", "no|asym|yes", 1, 1, C, 0, opt_not_yet },
 
 	/* TLS */
 	{ "tls-server", "", 0, 0, C, 0, opt_tls_role },
 	{ "tls-client", "", 0, 0, C, 0, opt_tls_role },
-	{ "client", "", 0, 0, C, 0, opt_not_yet },
-	{ "pull", "", 0, 0, C, 0, opt_not_yet },
+	{ "client", "", 0, 0, C, 0, opt_client },
+	{ "pull", "", 0, 0, C, 0, opt_pull },
 	{ "ca", "file", 1, 1, C, INL, opt_file },
 	{ "capath", "dir", 1, 1, C, 0, opt_capath },
 	{ "cert", "file", 1, 1, C, INL, opt_file },
@@ -1273,13 +1683,13 @@ static const struct option_def option_table[] = {
 	{ "auth-nocache", "", 0, 0, C, 0, opt_not_yet },
 	{ "auth-retry", "none|nointeract|interact", 1, 1, C, 0, opt_not_yet },
 	{ "auth-user-pass", "[up]", 0, 1, C, INL, opt_not_yet },
-	{ "auth-token", "token", 1, 1, P, 0, opt_not_yet },
+	{ "auth-token", "token", 1, 1, P, 0, opt_auth_token },
 	{ "auth-token-user", "base64username", 1, 1, P, 0, opt_not_yet },
 	{ "static-challenge", "text echo", 2, 2, C, 0, opt_not_yet },
 	{ "keying-material-exporter", "label len", 2, 2, C, 0, opt_not_yet },
 	{ "force-tls-key-material-export", "", 0, 0, C, 0, opt_not_yet },
 	{ "push-peer-info", "", 0, 0, C, 0, opt_not_yet },
-	{ "pull-filter", "accept|ignore|reject text", 2, 2, C, 0, opt_not_yet },
+	{ "pull-filter", "accept|ignore|reject text", 2, 2, C, 0, opt_pull_filter },
 	{ "pkcs11-providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
 	{ "pkcs11-id", "name", 1, 1, C, 0, opt_not_yet },
 	{ "pkcs11-id-management", "", 0, 0, C, 0, opt_not_yet },
@@ -1290,9 +1700,9 @@ static const struct option_def option_table[] = {
 	{ "show-pkcs11-ids", "[provider] [cert_private]", 0, 2, C, 0, opt_not_yet },
 
 	/* values only a server sends in PUSH_REPLY */
-	{ "peer-id", "id", 1, 1, P, 0, opt_not_yet },
-	{ "key-derivation", "tls-ekm", 1, 1, P, 0, opt_not_yet },
-	{ "protocol-flags", "flags ...", 1, MANY, P, 0, opt_not_yet },
+	{ "peer-id", "id", 1, 1, P, 0, opt_peer_id },
+	{ "key-derivation", "tls-ekm", 1, 1, P, 0, opt_key_derivation },
+	{ "protocol-flags", "flags ...", 1, MANY, P, 0, opt_protocol_flags },
 
 	/* server mode */
 	{ "server", "network netmask [nopool]", 2, 3, C, 0, opt_not_yet },
@@ -1354,13 +1764,13 @@ static const struct option_def option_table[] = {
 
 	/* Windows only */
 	{ "allow-nonadmin", "[TAP-adapter]", 0, 1, C, 0, opt_windows },
-	{ "block-outside-dns", "", 0, 0, C | P, 0, opt_windows },
+	{ "block-outside-dns", "", 0, 0, C | P, RT, opt_windows_pushed },
 	{ "cryptoapicert", "select-string", 1, 1, C, 0, opt_windows },
 	{ "dhcp-release", "", 0, 0, C, 0, opt_windows },
 	{ "dhcp-renew", "", 0, 0, C | P, 0, opt_windows },
 	{ "ip-win32", "method [offset] [lease-time]", 1, 3, C | P, 0, opt_windows },
 	{ "pause-exit", "", 0, 0, C, 0, opt_windows },
-	{ "register-dns", "", 0, 0, C | P, 0, opt_windows },
+	{ "register-dns", "", 0, 0, C | P, RT, opt_windows_pushed },
 	{ "route-method", "adaptive|api|exe", 1, 1, C, 0, opt_windows },
 	{ "service", "exit-event [0|1]", 1, 2, C, 0, opt_windows },
 	{ "show-adapters", "", 0, 0, C, 0, opt_windows },
@@ -1403,15 +1813,14 @@ const struct option_def *option_table_row(size_t i)
 
 bool option_def_supported(const struct option_def *d)
 {
-	return d->handler != opt_not_yet && d->handler != opt_windows &&
-	       d->handler != opt_removed;
+	return option_def_status(d) == NULL;
 }
 
 const char *option_def_status(const struct option_def *d)
 {
-	if (d->handler == opt_not_yet)
+	if (d->handler == opt_not_yet || (d->flags & OPT_F_PUSH_ONLY_YET))
 		return "not supported yet";
-	if (d->handler == opt_windows)
+	if (d->handler == opt_windows || d->handler == opt_windows_pushed)
 		return "Windows only";
 	if (d->handler == opt_removed)
 		return "removed";

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,23 +49,30 @@ unsigned int options_error_count(void)
 	return error_count;
 }
 
-static void report_text(const char *text)
+static void report_text(int level, const char *text)
 {
 	snprintf(last_error, sizeof(last_error), "%s", text);
 	error_count++;
-	msg(M_ERR, "%s", text);
+	msg(level, "%s", text);
 }
 
 /* Format "PREFIX" + fmt into one line, log it and keep it. */
-__attribute__((format(printf, 2, 0)))
-static void vreport(const char *prefix, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0)))
+static void vreport(int level, const char *prefix, const char *fmt, va_list ap)
 {
 	char text[ERROR_MAX];
 	int n = snprintf(text, sizeof(text), "%s", prefix);
 
 	if (n >= 0 && (size_t)n < sizeof(text))
 		vsnprintf(text + n, sizeof(text) - (size_t)n, fmt, ap);
-	report_text(text);
+	report_text(level, text);
+}
+
+/* A bad pushed option is skipped and the connection goes on, so it is a
+ * warning; 2.6 also shows these at verb 1. */
+static int call_level(const struct option_call *c)
+{
+	return c->context == OPT_CTX_PUSH ? M_WARN : M_ERR;
 }
 
 /* A problem not tied to one line: finalize checks, top-level files. */
@@ -74,7 +82,7 @@ static int report(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("options: ", fmt, ap);
+	vreport(M_ERR, "options: ", fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -94,7 +102,7 @@ int options_error_at(const struct option_call *c, const char *fmt, ...)
 
 	location(c, prefix, sizeof(prefix));
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport(call_level(c), prefix, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -109,7 +117,7 @@ int options_error(const struct option_call *c, const char *fmt, ...)
 	n = strlen(prefix);
 	snprintf(prefix + n, sizeof(prefix) - n, "option '%s': ", c->argv[0]);
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport(call_level(c), prefix, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -239,6 +247,80 @@ void options_init(struct options *o)
 	o->reneg_sec = 3600;
 	o->reneg_sec_min = -1;
 	o->max_packet_size = 1250;
+	o->push_peer_id = -1;
+}
+
+/*
+ * Every heap string and file of struct options, for options_free() and
+ * options_copy(): a field added to struct options that owns memory must be
+ * listed here (or in the lists below), or a copy would share it.
+ */
+#define STR(f) offsetof(struct options, f)
+static const size_t string_fields[] = {
+	STR(config_file), STR(log_file), STR(syslog_ident), STR(local),
+	STR(lport), STR(rport), STR(dev), STR(dev_type), STR(dev_node),
+	STR(ifconfig_local), STR(ifconfig_remote), STR(ifconfig_ipv6_local),
+	STR(ifconfig_ipv6_remote), STR(route_gateway), STR(cipher), STR(auth),
+	STR(data_ciphers), STR(data_ciphers_fallback), STR(secret),
+	STR(capath), STR(tls_cipher), STR(tls_ciphersuites), STR(tls_groups),
+	STR(verify_x509_name), STR(genkey_file),
+	STR(daemon_name), STR(writepid), STR(user), STR(group),
+	STR(cd), STR(chroot_dir), STR(up), STR(down), STR(auth_token),
+};
+static const size_t file_fields[] = {
+	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
+	STR(tls_crypt), STR(crl_verify),
+};
+#undef STR
+
+static char **string_field(struct options *o, size_t off)
+{
+	return (char **)((char *)o + off);
+}
+
+static const char *string_field_value(const struct options *o, size_t off)
+{
+	return *(char *const *)((const char *)o + off);
+}
+
+static struct option_file *file_field(struct options *o, size_t off)
+{
+	return (struct option_file *)((char *)o + off);
+}
+
+static const char *file_field_name(const struct options *o, size_t off)
+{
+	return ((const struct option_file *)((const char *)o + off))->name;
+}
+
+/* Secrets (inline keys, the auth token) must not linger in freed heap. */
+static void free_secret(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
+static void option_words_free(struct option_words *w)
+{
+	int i;
+
+	for (i = 0; i < w->argc; i++)
+		free(w->argv[i]);
+	free(w->argv);
+	w->argv = NULL;
+	w->argc = 0;
+}
+
+static void words_list_free(struct option_words **list, int *n)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		option_words_free(&(*list)[i]);
+	free(*list);
+	*list = NULL;
+	*n = 0;
 }
 
 static void free_lists(struct options *o)
@@ -258,38 +340,169 @@ static void free_lists(struct options *o)
 		free(o->routes_ipv6[i].network);
 		free(o->routes_ipv6[i].gateway);
 	}
+	for (i = 0; i < o->n_pull_filters; i++)
+		free(o->pull_filters[i].text);
+	free(o->pull_filters);
+	words_list_free(&o->dhcp_options, &o->n_dhcp_options);
+	words_list_free(&o->dns, &o->n_dns);
 }
 
 void options_free(struct options *o)
 {
-	char **strs[] = {
-		&o->config_file, &o->log_file, &o->syslog_ident, &o->local,
-		&o->lport, &o->rport, &o->dev, &o->dev_type, &o->dev_node,
-		&o->ifconfig_local, &o->ifconfig_remote, &o->ifconfig_ipv6_local,
-		&o->ifconfig_ipv6_remote, &o->route_gateway, &o->cipher, &o->auth,
-		&o->data_ciphers, &o->data_ciphers_fallback, &o->secret,
-		&o->capath, &o->tls_cipher, &o->tls_ciphersuites, &o->tls_groups,
-		&o->verify_x509_name, &o->genkey_file,
-		&o->daemon_name, &o->writepid, &o->user, &o->group,
-		&o->cd, &o->chroot_dir, &o->up, &o->down,
-	};
-	struct option_file *files[] = {
-		&o->ca, &o->cert, &o->key, &o->dh, &o->extra_certs, &o->tls_auth,
-		&o->tls_crypt, &o->crl_verify,
-	};
+	struct option_file *f;
 	size_t i;
 
 	free_lists(o);
-	for (i = 0; i < ARRAY_SIZE(strs); i++)
-		free(*strs[i]);
-	/* Inline blocks may hold private keys: do not leave them in freed
-	 * heap memory. */
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		if (files[i]->name && files[i]->is_inline)
-			explicit_bzero(files[i]->name, strlen(files[i]->name));
-		free(files[i]->name);
+	if (o->auth_token)
+		explicit_bzero(o->auth_token, strlen(o->auth_token));
+	for (i = 0; i < ARRAY_SIZE(string_fields); i++)
+		free(*string_field(o, string_fields[i]));
+	for (i = 0; i < ARRAY_SIZE(file_fields); i++) {
+		f = file_field(o, file_fields[i]);
+		if (f->is_inline)
+			free_secret(f->name);
+		else
+			free(f->name);
 	}
 	memset(o, 0, sizeof(*o));
+}
+
+/* ---- deep copy ----------------------------------------------------------- */
+
+/* NULL stays NULL; a failed copy is reported through *ok. */
+static char *dup_or_null(const char *s, bool *ok)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = strdup(s);
+	if (!p)
+		*ok = false;
+	return p;
+}
+
+static int option_words_copy(struct option_words *dst, const struct option_words *src)
+{
+	bool ok = true;
+	int i;
+
+	*dst = (struct option_words) { .pushed = src->pushed };
+	dst->argv = calloc((size_t)src->argc + 1, sizeof(*dst->argv));
+	if (!dst->argv)
+		return -ENOMEM;
+	for (i = 0; i < src->argc && ok; i++) {
+		dst->argv[i] = dup_or_null(src->argv[i], &ok);
+		dst->argc = i + 1;
+	}
+	if (ok)
+		return 0;
+	option_words_free(dst);
+	return -ENOMEM;
+}
+
+static int words_list_copy(struct option_words **dst, int *dst_n,
+			   const struct option_words *src, int src_n)
+{
+	int i;
+
+	*dst = NULL;
+	*dst_n = 0;
+	if (src_n == 0)
+		return 0;
+	*dst = calloc((size_t)src_n, sizeof(**dst));
+	if (!*dst)
+		return -ENOMEM;
+	for (i = 0; i < src_n; i++) {
+		if (option_words_copy(&(*dst)[i], &src[i]) < 0)
+			return -ENOMEM;
+		(*dst_n)++;
+	}
+	return 0;
+}
+
+static int pull_filters_copy(struct options *dst, const struct options *src)
+{
+	bool ok = true;
+	int i;
+
+	if (src->n_pull_filters == 0)
+		return 0;
+	dst->pull_filters = calloc((size_t)src->n_pull_filters,
+				   sizeof(*dst->pull_filters));
+	if (!dst->pull_filters)
+		return -ENOMEM;
+	for (i = 0; i < src->n_pull_filters && ok; i++) {
+		dst->pull_filters[i].action = src->pull_filters[i].action;
+		dst->pull_filters[i].text = dup_or_null(src->pull_filters[i].text, &ok);
+		dst->n_pull_filters = i + 1;
+	}
+	return ok ? 0 : -ENOMEM;
+}
+
+/* The fixed arrays: dst's counts were zeroed, so a partial copy frees. */
+static bool arrays_copy(struct options *dst, const struct options *src)
+{
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < src->n_remotes && ok; i++) {
+		dst->remotes[i].host = dup_or_null(src->remotes[i].host, &ok);
+		dst->remotes[i].port = dup_or_null(src->remotes[i].port, &ok);
+		dst->n_remotes = i + 1;
+	}
+	for (i = 0; i < src->n_routes && ok; i++) {
+		dst->routes[i].network = dup_or_null(src->routes[i].network, &ok);
+		dst->routes[i].netmask = dup_or_null(src->routes[i].netmask, &ok);
+		dst->routes[i].gateway = dup_or_null(src->routes[i].gateway, &ok);
+		dst->n_routes = i + 1;
+	}
+	for (i = 0; i < src->n_routes_ipv6 && ok; i++) {
+		dst->routes_ipv6[i].network = dup_or_null(src->routes_ipv6[i].network, &ok);
+		dst->routes_ipv6[i].gateway = dup_or_null(src->routes_ipv6[i].gateway, &ok);
+		dst->n_routes_ipv6 = i + 1;
+	}
+	return ok;
+}
+
+/* After the struct copy dst shares src's memory: forget all of it, so that
+ * freeing dst half-way through a copy frees only what dst owns. */
+static void forget_shared(struct options *dst)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(string_fields); i++)
+		*string_field(dst, string_fields[i]) = NULL;
+	for (i = 0; i < ARRAY_SIZE(file_fields); i++)
+		file_field(dst, file_fields[i])->name = NULL;
+	dst->n_remotes = dst->n_routes = dst->n_routes_ipv6 = 0;
+	dst->pull_filters = NULL;
+	dst->n_pull_filters = 0;
+	dst->dhcp_options = dst->dns = NULL;
+	dst->n_dhcp_options = dst->n_dns = 0;
+}
+
+int options_copy(struct options *dst, const struct options *src)
+{
+	bool ok = true;
+	size_t i;
+
+	memcpy(dst, src, sizeof(*dst));
+	forget_shared(dst);
+	for (i = 0; i < ARRAY_SIZE(string_fields); i++)
+		*string_field(dst, string_fields[i]) =
+			dup_or_null(string_field_value(src, string_fields[i]), &ok);
+	for (i = 0; i < ARRAY_SIZE(file_fields); i++)
+		file_field(dst, file_fields[i])->name =
+			dup_or_null(file_field_name(src, file_fields[i]), &ok);
+	if (!ok || !arrays_copy(dst, src) || pull_filters_copy(dst, src) < 0 ||
+	    words_list_copy(&dst->dhcp_options, &dst->n_dhcp_options,
+			    src->dhcp_options, src->n_dhcp_options) < 0 ||
+	    words_list_copy(&dst->dns, &dst->n_dns, src->dns, src->n_dns) < 0) {
+		options_free(dst);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* ---- cipher and digest names ---------------------------------------------- */
@@ -489,7 +702,7 @@ static int parse_text(struct options *o, const char *text, size_t len,
 	if (ret == -ENOMEM)
 		report("%s: out of memory", name);
 	else if (ret < 0)
-		report_text(config_error(r));
+		report_text(M_ERR, config_error(r));
 out:
 	config_reader_free(r);
 	free(r);
@@ -500,6 +713,43 @@ int options_parse_string(struct options *o, const char *text, size_t len,
 			 const char *name, unsigned int context)
 {
 	return parse_text(o, text, len, name ? name : "(string)", context, 0, NULL);
+}
+
+/* One reader entry is the whole option: a line break would let a server
+ * slip a second option past the filters, so it is refused outright. */
+int options_parse_pushed(struct options *o, const char *line, int index)
+{
+	struct config_reader *r;
+	struct config_line l;
+	struct option_call c;
+	int ret;
+
+	c = (struct option_call) {
+		.file = OPTIONS_PUSH_NAME, .line = index, .context = OPT_CTX_PUSH,
+	};
+	if (strpbrk(line, "\r\n"))
+		return options_error_at(&c, "a pushed option may not contain a line break");
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	config_reader_init(r, line, strlen(line), OPTIONS_PUSH_NAME);
+	/* Number the reader's lines from `index`, so that its syntax errors
+	 * name the option the same way the handlers do. */
+	r->lineno = index - 1;
+	ret = config_next(r, &l);
+	if (ret == 1) {
+		c.argc = l.argc;
+		c.argv = l.argv;
+		c.is_inline = l.is_inline;
+		ret = apply_option(o, &c);
+	} else if (ret == 0) {
+		ret = OPT_IGNORED;	/* blank or a comment */
+	} else if (ret == -EINVAL) {
+		report_text(M_WARN, config_error(r));
+	}
+	config_reader_free(r);
+	free(r);
+	return ret;
 }
 
 static void describe_loop(const struct option_frame *f, const char *path,
@@ -531,7 +781,7 @@ static int file_error(const struct option_call *from, const char *fmt, ...)
 		snprintf(prefix + n, sizeof(prefix) - n, "option 'config': ");
 	}
 	va_start(ap, fmt);
-	vreport(prefix, fmt, ap);
+	vreport(M_ERR, prefix, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -725,7 +975,7 @@ static int finalize_dev(struct options *o)
 	return bad;
 }
 
-static int finalize_ifconfig(struct options *o)
+static int finalize_ifconfig(const struct options *o)
 {
 	const char *l = o->ifconfig_local, *r = o->ifconfig_remote;
 	int bad = 0;
@@ -987,6 +1237,126 @@ static int finalize_tls(struct options *o)
 	return bad;
 }
 
+/* ---- finalize: client mode ---------------------------------------------- */
+
+static int finalize_client_proto(const struct options *o)
+{
+	int i;
+
+	/* 2.6 trips an assertion here; a client only ever connects. */
+	if (proto_is_tcp_server(o->proto)) {
+		report("--proto %s cannot be used with --client or --pull: a client connects to its server",
+		       proto_name(o->proto));
+		return 1;
+	}
+	for (i = 0; i < o->n_remotes; i++) {
+		if (o->remotes[i].has_proto && proto_is_tcp_server(o->remotes[i].proto)) {
+			report("--remote %s: %s cannot be used with --client or --pull: a client connects to its server",
+			       o->remotes[i].host, proto_name(o->remotes[i].proto));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* --client is 2.6's short form of --pull --tls-client. A pulling client
+ * gets its addresses from the server, so no --ifconfig is needed. */
+static int finalize_client(struct options *o)
+{
+	int bad = 0;
+
+	if (o->client) {
+		o->pull = true;
+		o->tls_client = true;
+	}
+	if (!o->pull) {
+		if (o->route_nopull || o->n_pull_filters)
+			msg(M_WARN, "WARNING: --route-nopull and --pull-filter have no effect without --client or --pull");
+		return 0;
+	}
+	if (o->mode_server) {
+		report("--client and --pull cannot be used with --mode server");
+		bad++;
+	}
+	if (!o->tls_client) {
+		report("--pull works only in TLS client mode: add --tls-client, or use --client, which means both");
+		bad++;
+	}
+	if (o->n_remotes == 0) {
+		report("--client and --pull need --remote: the server to connect to");
+		bad++;
+	}
+	bad += finalize_client_proto(o);
+	if (o->ifconfig_local || o->ifconfig_ipv6_local)
+		msg(M_WARN, "WARNING: using --pull/--client and --ifconfig together is probably not what you want");
+	return bad;
+}
+
+static bool dns_server_is(const struct option_words *w, int id)
+{
+	return strcmp(w->argv[0], "server") == 0 && atoi(w->argv[1]) == id;
+}
+
+/* 2.6 refuses a --dns server without an address at startup. */
+static int finalize_dns(const struct options *o)
+{
+	bool seen, addr;
+	int i, j, id, bad = 0;
+
+	for (i = 0; i < o->n_dns; i++) {
+		if (strcmp(o->dns[i].argv[0], "server") != 0)
+			continue;
+		id = atoi(o->dns[i].argv[1]);
+		seen = addr = false;
+		for (j = 0; j < o->n_dns; j++) {
+			if (!dns_server_is(&o->dns[j], id))
+				continue;
+			seen |= j < i;	/* reported at its first line */
+			addr |= strcmp(o->dns[j].argv[2], "address") == 0;
+		}
+		if (!seen && !addr) {
+			report("--dns server %d has no address", id);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* ---- after a PUSH_REPLY -------------------------------------------------- */
+
+static const char *comp_alg_name(enum comp_alg a)
+{
+	switch (a) {
+	case COMP_ALG_LZO:
+		return "lzo";
+	case COMP_ALG_LZ4:
+		return "lz4";
+	case COMP_ALG_LZ4_V2:
+		return "lz4-v2";
+	default:
+		return "stub";
+	}
+}
+
+int options_check_pushed(const struct options *o)
+{
+	int bad = 0;
+
+	/* As 2.6 with its default --allow-compression: compressed packets
+	 * could not be read here, so the connection would not work. */
+	if (o->comp >= COMP_ALG_LZO) {
+		report("the server pushed compression (%s), which this version does not allow: the connection could not work",
+		       comp_alg_name(o->comp));
+		bad++;
+	}
+	if (o->tun_mtu < 68 || o->tun_mtu > 9000) {
+		report("the server pushed tun-mtu %d, outside 68..9000", o->tun_mtu);
+		bad++;
+	}
+	bad += finalize_ifconfig(o);
+	return bad ? -EINVAL : 0;
+}
+
 int options_finalize(struct options *o)
 {
 	int bad = 0;
@@ -994,6 +1364,8 @@ int options_finalize(struct options *o)
 	/* --help, --version and --genkey do not need a working configuration. */
 	if (o->show_help || o->show_version || o->genkey)
 		return 0;
+	bad += finalize_client(o);
+	bad += finalize_dns(o);
 	bad += finalize_tls(o);
 	bad += finalize_transport(o);
 	bad += finalize_dev(o);
@@ -1040,7 +1412,7 @@ static const char *topology_name(enum topology t)
 static void log_process(const struct options *o)
 {
 	LOG_STR(o, config_file);
-	msg(D_OPTIONS, "  mode = %s", o->mode_server ? "server" : "p2p");
+	msg(D_OPTIONS, "  mode = %s", o->mode_server ? "server" : o->pull ? "client" : "p2p");
 	LOG_INT(o, verb);
 	LOG_INT(o, mute);
 	LOG_STR(o, log_file);
@@ -1186,6 +1558,47 @@ static void log_liveness(const struct options *o)
 	LOG_INT(o, explicit_exit_notify);
 }
 
+static void log_words(const char *what, const struct option_words *list, int n)
+{
+	char line[512];
+	size_t used;
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		used = 0;
+		line[0] = '\0';
+		for (k = 0; k < list[i].argc && used < sizeof(line); k++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+						 k ? " " : "", list[i].argv[k]);
+		msg(D_OPTIONS, "  %s[%d] = %s%s", what, i, line,
+		    list[i].pushed ? " (pushed)" : "");
+	}
+}
+
+static void log_client(const struct options *o)
+{
+	static const char *const actions[] = { "accept", "ignore", "reject" };
+	int i;
+
+	LOG_BOOL(o, client);
+	LOG_BOOL(o, pull);
+	LOG_BOOL(o, route_nopull);
+	for (i = 0; i < o->n_pull_filters; i++)
+		msg(D_OPTIONS, "  pull_filter[%d] = %s \"%s\"", i,
+		    actions[o->pull_filters[i].action], o->pull_filters[i].text);
+	msg(D_OPTIONS, "  redirect_gateway = 0x%x", o->redirect_gateway);
+	log_words("dhcp_option", o->dhcp_options, o->n_dhcp_options);
+	log_words("dns", o->dns, o->n_dns);
+	LOG_INT(o, comp);
+	LOG_BOOL(o, cipher_pushed);
+	LOG_INT(o, push_peer_id);
+	LOG_BOOL(o, key_derivation_ekm);
+	LOG_BOOL(o, protocol_flags_cc_exit);
+	LOG_BOOL(o, protocol_flags_tls_ekm);
+	LOG_BOOL(o, protocol_flags_dyn_tls_crypt);
+	msg(D_OPTIONS, "  auth_token = %s", o->auth_token ? "[redacted]" : "[UNDEF]");
+}
+
 void options_log(const struct options *o)
 {
 	if (!log_enabled(D_OPTIONS))
@@ -1197,4 +1610,5 @@ void options_log(const struct options *o)
 	log_transport(o);
 	log_tun(o);
 	log_liveness(o);
+	log_client(o);
 }

@@ -103,14 +103,65 @@ enum genkey_type { GENKEY_SECRET = 0 };
 
 #define OPT_MAX_REMOTES 64
 #define OPT_MAX_ROUTES 256
+#define OPT_MAX_LIST 256	/* entries of each list below (filters, dns, ...) */
+
+/* --pull-filter: the first filter whose text starts the pushed option decides. */
+enum pull_filter_action {
+	PULL_FILTER_ACCEPT = 0,
+	PULL_FILTER_IGNORE,
+	PULL_FILTER_REJECT,
+};
+
+struct pull_filter {
+	enum pull_filter_action action;
+	char *text;                /* may be "" (matches every option) */
+};
+
+/*
+ * An option kept as its words (without the option name), for settings that
+ * are only stored now and applied by later work: --dhcp-option, --dns.
+ */
+struct option_words {
+	int argc;
+	char **argv;
+	bool pushed;               /* came from a PUSH_REPLY */
+};
+
+/* --redirect-gateway flags; 0 in options->redirect_gateway means off. */
+#define REDIRECT_ENABLE      0x001u	/* the option was given */
+#define REDIRECT_LOCAL       0x002u
+#define REDIRECT_AUTOLOCAL   0x004u
+#define REDIRECT_DEF1        0x008u
+#define REDIRECT_BYPASS_DHCP 0x010u
+#define REDIRECT_BYPASS_DNS  0x020u
+#define REDIRECT_BLOCK_LOCAL 0x040u
+#define REDIRECT_IPV6        0x080u	/* "ipv6": IPv6 default route too */
+#define REDIRECT_NOT_IPV4    0x100u	/* "!ipv4": leave the IPv4 default route */
+
+/* Compression framing a server pushed (config files cannot set it yet). */
+enum comp_alg {
+	COMP_ALG_NONE = 0,         /* no framing byte at all */
+	COMP_ALG_STUB,             /* "compress" / "compress stub": 1-byte header */
+	COMP_ALG_STUB_V2,          /* "compress stub-v2" */
+	COMP_ALG_LZO_STUB,         /* "comp-lzo no": LZO framing, never compressed */
+	/* real compression: refused when pushed, as 2.6 does by default */
+	COMP_ALG_LZO,
+	COMP_ALG_LZ4,
+	COMP_ALG_LZ4_V2,
+};
 
 struct options {
 	/* --config files that were read, for messages and SIGHUP re-reads */
 	char *config_file;
 
-	/* mode */
+	/* mode: options_finalize() turns --client into pull + tls_client */
 	bool mode_server;          /* --mode server */
 	bool tls_server, tls_client, client, pull;
+
+	/* client mode: what to take from the server's PUSH_REPLY */
+	bool route_nopull;
+	struct pull_filter *pull_filters;  /* in the order given */
+	int n_pull_filters;
 
 	/* logging */
 	int verb;                  /* default 1 */
@@ -165,6 +216,11 @@ struct options {
 	int route_metric;          /* --route-metric, default 0 */
 	char *route_gateway;       /* --route-gateway */
 	bool route_noexec;
+	unsigned int redirect_gateway; /* REDIRECT_* bits, 0: not given */
+	struct option_words *dhcp_options; /* --dhcp-option TYPE [value] */
+	int n_dhcp_options;
+	struct option_words *dns;  /* --dns words, e.g. "server" "1" "address" ... */
+	int n_dns;
 
 	/* liveness */
 	int ping;                  /* seconds, 0 = off */
@@ -191,6 +247,16 @@ struct options {
 	int64_t reneg_bytes;       /* -1: unset (crypto picks 64 MB for 64-bit
 				    * block ciphers), 0: off */
 	int64_t reneg_pkts;        /* 0: off */
+	enum comp_alg comp;        /* pushed compress / comp-lzo */
+
+	/* settings only a server sends (PUSH_REPLY) */
+	bool cipher_pushed;        /* cipher came from the PUSH_REPLY */
+	int push_peer_id;          /* peer-id N, -1: none (DATA_V1) */
+	bool key_derivation_ekm;   /* key-derivation tls-ekm */
+	bool protocol_flags_cc_exit;       /* protocol-flags cc-exit */
+	bool protocol_flags_tls_ekm;       /* protocol-flags tls-ekm */
+	bool protocol_flags_dyn_tls_crypt; /* protocol-flags dyn-tls-crypt */
+	char *auth_token;          /* auth-token: secret, wiped on free */
 
 	/* TLS control channel */
 	struct option_file ca, cert, key, dh, extra_certs;
@@ -250,6 +316,14 @@ struct options {
 void options_init(struct options *o);
 void options_free(struct options *o);
 
+/*
+ * Deep copy: every string, file name, inline block and list of src gets its
+ * own copy in dst, so either can be changed or freed without the other.
+ * dst need not be initialised and is overwritten. Returns 0 or -ENOMEM (dst
+ * then holds nothing that needs freeing). Free dst with options_free().
+ */
+int options_copy(struct options *dst, const struct options *src);
+
 /* Parse argv (argv[0] is the program name). --config files are read here. */
 int options_parse_argv(struct options *o, int argc, char **argv);
 /* Parse one config file (used by --config and by tests). */
@@ -261,6 +335,26 @@ int options_parse_string(struct options *o, const char *text, size_t len,
 /* Defaults that depend on other options, and cross-option validation.
  * Reports every problem it finds (one line each) and returns -EINVAL if any. */
 int options_finalize(struct options *o);
+
+/* Name used as the "file" of pushed options in messages, as 2.6 does. */
+#define OPTIONS_PUSH_NAME "[PUSH-OPTIONS]"
+
+/*
+ * Apply one option of a PUSH_REPLY (a config line without newline) to o, in
+ * push context. `index` numbers the option in the reply for messages
+ * ("[PUSH-OPTIONS]:5: ..."). Problems are reported at warning level, not
+ * as fatal errors: the caller skips the option and goes on, as 2.6 does.
+ * Returns 0 when applied, OPT_IGNORED when accepted without effect (blank,
+ * Windows only, ...), -EINVAL when refused (reported), -ENOMEM.
+ */
+int options_parse_pushed(struct options *o, const char *line, int index);
+
+/*
+ * After all pushed options are in: check that they make a usable whole
+ * (addresses fit the pushed topology, no compression 2.6 would refuse).
+ * Reports each problem; returns 0 or -EINVAL.
+ */
+int options_check_pushed(const struct options *o);
 
 /* True when the options ask for a TLS control channel. */
 static inline bool options_tls_mode(const struct options *o)
@@ -317,9 +411,15 @@ struct option_call {
 	bool is_inline;            /* argv[1] came from a <name> block */
 };
 
+/* Returns 0, OPT_IGNORED (accepted, nothing to do here) or -errno. */
 typedef int (*option_handler)(struct options *o, const struct option_call *c);
+#define OPT_IGNORED 1
 
 #define OPT_F_INLINE 0x1u  /* may be given as an inline <name> block */
+/* A pushed copy is dropped under --route-nopull: routes and DNS, as 2.6. */
+#define OPT_F_ROUTE 0x2u
+/* Accepted when pushed; in config files "not supported yet". */
+#define OPT_F_PUSH_ONLY_YET 0x4u
 
 struct option_def {
 	const char *name;

@@ -181,7 +181,7 @@ static int ssl_send_keymethod(struct ssl_session *s, struct key_state *ks)
 	return ret;
 }
 
-static bool cipher_in_list(const char *list, const char *name)
+bool ssl_cipher_in_list(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 	const char *p = list;
@@ -219,7 +219,7 @@ static bool ssl_pick_cipher(const char *server_list, const char *client_list, ch
 		if (n > 0 && n < sizeof(name)) {
 			memcpy(name, p, n);
 			name[n] = '\0';
-			if (cipher_in_list(client_list, name)) {
+			if (ssl_cipher_in_list(client_list, name)) {
 				snprintf(out, len, "%s", name);
 				return true;
 			}
@@ -348,13 +348,45 @@ static int ssl_handle_keymethod(struct ssl_session *s, struct key_state *ks,
 		if (ret < 0)
 			return ret;
 	}
+	if (s->pull && !s->pushed) {
+		/* keys follow the PUSH_REPLY; ask for it if it does not come by itself */
+		s->push_request_ms = event_now_ms() + 1000;
+		return 0;
+	}
 	/* Renegotiations keep the cipher and features negotiated first. */
-	if (ks->key_id == 0 || !s->established) {
+	if (!s->pull && (ks->key_id == 0 || !s->established)) {
 		ret = ssl_negotiate_p2p(s, ks);
 		if (ret < 0)
 			return ret;
 	}
 	return ssl_install_keys(s, ks);
+}
+
+/* Text control messages: NUL-terminated, one or more per TLS record. */
+static void ssl_split_control_messages(struct ssl_session *s, size_t n)
+{
+	char *p = (char *)s->rxmem;
+	char *end = p + n;
+
+	*end = '\0';
+	while (p < end) {
+		size_t len = strlen(p);
+		char *next = p + len + 1;
+
+		while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+			p[--len] = '\0';
+		if (len > 0) {
+			/* never log a pushed auth-token: it is a credential */
+			if (strstr(p, "auth-token"))
+				msg(D_NORMAL, "%s: received control message: '%.10s...' (auth-token "
+				    "not logged)", s->peer_name, p);
+			else
+				msg(D_NORMAL, "%s: received control message: '%s'", s->peer_name, p);
+			if (s->cb.control_message)
+				s->cb.control_message(s, p);
+		}
+		p = next;
+	}
 }
 
 /* Drain TLS plaintext: the first record is the key method message. */
@@ -373,10 +405,7 @@ static int ssl_read_plaintext(struct ssl_session *s, struct key_state *ks)
 				return ret;
 			continue;
 		}
-		/* Text control messages (EXIT, PUSH_*) come with client/server mode. */
-		s->rxmem[n] = '\0';
-		msg_ratelimited(&rl_ctrl, D_LOW, "TLS: ignoring control message '%.40s' from %s",
-				(char *)s->rxmem, s->peer_name);
+		ssl_split_control_messages(s, (size_t)n);
 	}
 }
 
@@ -658,12 +687,19 @@ int64_t ssl_timeout(struct ssl_session *s)
 
 	if (ssl_reneg_due(s, now, &why))
 		ssl_initiate_reneg(s, why);
+	if (s->push_request_ms && now >= s->push_request_ms) {
+		/* 2.6 asks again every 5 s until the reply comes (or hand-window) */
+		s->push_request_ms = now + 5000;
+		ssl_send_control_message(s, "PUSH_REQUEST");
+	}
 	/* a progressing handshake may have output waiting */
 	if (s->ks[SSL_KS_PRIMARY].state == KS_PRE_START || s->ks[SSL_KS_PRIMARY].state == KS_START)
 		if (ssl_progress(s, &s->ks[SSL_KS_PRIMARY]) < 0)
 			ssl_ks_failed(s, &s->ks[SSL_KS_PRIMARY], "TLS handshake failed");
 	ssl_flush(s);
 	t = ssl_ks_timers(s, &s->ks[SSL_KS_PRIMARY], now);
+	if (s->push_request_ms)
+		t = min_timeout(t, s->push_request_ms > now ? (int64_t)(s->push_request_ms - now) : 0);
 	t = min_timeout(t, ssl_ks_timers(s, &s->ks[SSL_KS_LAME_DUCK], now));
 	if (s->ks[SSL_KS_PRIMARY].state == KS_ACTIVE && s->o->reneg_sec > 0) {
 		uint64_t at = s->ks[SSL_KS_PRIMARY].active_ms + secs_ms(s->o->reneg_sec);
@@ -736,7 +772,8 @@ static void ssl_build_strings(struct ssl_session *s)
 
 	keymethod_options_string(s->o, s->options_string, sizeof(s->options_string));
 	keymethod_peer_info_defaults(s->o, &pic);
-	pic.iv_proto = KEYMETHOD_IV_PROTO_P2P;
+	/* compression framing is not implemented: do not announce the stubs */
+	pic.comp_stubs = false;
 	keymethod_peer_info_build(&pic, s->peer_info, sizeof(s->peer_info));
 }
 
@@ -753,6 +790,7 @@ int ssl_session_init(struct ssl_session *s, const struct options *o, struct ssl_
 	s->owner = owner;
 	s->peer_name = "[undef]";
 	s->tls_server = o->tls_server;
+	s->pull = o->pull || o->client;
 	ret = crypto_rand_bytes(s->sid, sizeof(s->sid));
 	if (ret == 0)
 		ret = tls_wrap_init(&s->wrap, wrap_cfg);
@@ -781,6 +819,44 @@ void ssl_session_free(struct ssl_session *s)
 	ks_free(&s->ks[SSL_KS_LAME_DUCK]);
 	tls_wrap_free(&s->wrap);
 	crypto_wipe(s->sid, sizeof(s->sid));
+}
+
+int ssl_send_control_message(struct ssl_session *s, const char *text)
+{
+	struct key_state *ks = &s->ks[SSL_KS_PRIMARY];
+	int ret;
+
+	if (!ks->tls || ks->state == KS_ERROR)
+		return -ENOTCONN;
+	ret = ssl_conn_write(ks->tls, (const uint8_t *)text, strlen(text) + 1);
+	if (ret == 0) {
+		ssl_conn_process(ks->tls);
+		ssl_flush(s);
+	}
+	return ret;
+}
+
+int ssl_client_set_negotiated(struct ssl_session *s, const char *cipher, int32_t peer_id,
+			      bool tls_ekm)
+{
+	struct key_state *ks = &s->ks[SSL_KS_PRIMARY];
+	int ret;
+
+	snprintf(s->neg.cipher, sizeof(s->neg.cipher), "%s", cipher);
+	s->neg.data_v2 = peer_id >= 0;
+	s->neg.peer_id = peer_id >= 0 ? (uint32_t)peer_id : 0;
+	s->neg.tls_export = tls_ekm;
+	s->pushed = true;
+	s->push_request_ms = 0;
+	if (!ks->km_received || ks->keys_installed)
+		return 0;
+	ret = ssl_install_keys(s, ks);
+	if (ret < 0) {
+		ssl_ks_failed(s, ks, "cannot install the pushed data channel keys");
+		return ret;
+	}
+	ssl_became_active(s, ks);
+	return 0;
 }
 
 int ssl_wrap_config(const struct options *o, struct tls_wrap_config *cfg,

@@ -72,6 +72,8 @@ struct ssl_callbacks {
 	/* Negotiation failed in a way that needs a restart (hand-window, TLS
 	 * error on the first key, peer restarted). */
 	void (*failed)(struct ssl_session *s, const char *reason);
+	/* A text control message (PUSH_REPLY, AUTH_FAILED, RESTART, ...). */
+	void (*control_message)(struct ssl_session *s, const char *msg);
 };
 
 struct ssl_session {
@@ -85,6 +87,9 @@ struct ssl_session {
 	uint8_t peer_sid[RELIABLE_SID_LEN];
 	bool peer_sid_known;
 	bool established;
+	bool pull;                          /* client mode: keys wait for PUSH_REPLY */
+	bool pushed;                        /* PUSH_REPLY applied */
+	uint64_t push_request_ms;           /* next PUSH_REQUEST, 0 = none due */
 	struct tls_wrap_ctx wrap;
 	struct key_state ks[2];
 	uint8_t last_key_id;
@@ -126,6 +131,17 @@ bool ssl_can_send_data(const struct ssl_session *s);
  * (wipe it after ssl_session_init()). Returns 0 or -errno (logged). */
 int ssl_wrap_config(const struct options *o, struct tls_wrap_config *cfg,
 		    struct static_key *key);
+
+/* Client mode: the PUSH_REPLY settled cipher, peer-id (-1: none, so
+ * DATA_V1) and key derivation; install the data keys of the current key
+ * state. Returns 0 or -errno (logged). */
+int ssl_client_set_negotiated(struct ssl_session *s, const char *cipher, int32_t peer_id,
+			      bool tls_ekm);
+/* Send a text control message (e.g. "PUSH_REQUEST") on the current key. */
+int ssl_send_control_message(struct ssl_session *s, const char *text);
+
+/* name is in the ':'-separated cipher list (case-insensitive, '?' ignored). */
+bool ssl_cipher_in_list(const char *list, const char *name);
 
 /* True for the opcodes of data packets. */
 static inline bool ssl_is_data_opcode(uint8_t byte0)

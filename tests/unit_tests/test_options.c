@@ -107,6 +107,9 @@ static void expect_finalize_error(struct options *o, const char *frag, int count
 
 static char tmpdir[64];
 
+/* TLS files as inline blocks: finalize checks no file for these. */
+#define INLINE_CREDENTIALS "<ca>\nx\n</ca>\n<cert>\nx\n</cert>\n<key>\nx\n</key>\n"
+
 static void write_file(const char *name, const char *text)
 {
 	char path[256];
@@ -850,7 +853,7 @@ static void test_finalize_proto_tcp(void **state)
 	expect_finalize_error(o, "'tcp' is ambiguous in point-to-point mode", 1);
 
 	/* a client connects */
-	o->client = true;
+	assert_int_equal(parse(o, "client\n" INLINE_CREDENTIALS), 0);
 	assert_int_equal(options_finalize(o), 0);
 	assert_int_equal(o->proto, PROTO_TCP_CLIENT);
 	assert_false(o->proto_tcp_role_unset);
@@ -1298,7 +1301,7 @@ static void test_finalize_tls_conflicts(void **state)
 	tls_files(o, "tls-client");
 	assert_int_equal(parse(o, "cipher BF-CBC\n"), 0);
 	expect_finalize_error(o, "--cipher BF-CBC: this cipher cannot carry data", 1);
-	o->client = o->pull = true;
+	assert_int_equal(parse(o, "client\nremote h\n"), 0);
 	assert_int_equal(options_finalize(o), 0);
 }
 
@@ -1444,6 +1447,388 @@ static void test_error_count(void **state)
 	assert_int_equal(options_error_count(), before + 1);
 }
 
+/* ---- client mode options -------------------------------------------------- */
+
+static void test_client_options_stored(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "client\nroute-nopull\n"
+			       "pull-filter accept \"route 10.\"\n"
+			       "pull-filter ignore \"route \"\n"
+			       "pull-filter reject \"\"\n"
+			       "redirect-gateway def1 bypass-dhcp\nredirect-gateway ipv6 !ipv4\n"
+			       "dhcp-option DNS 10.8.0.1\ndhcp-option DISABLE-NBT\n"
+			       "dns search-domains a.example b.example\n"
+			       "dns server -5 address 192.0.2.1 192.0.2.2:5353 2001:db8::1 [2001:db8::2]:53\n"
+			       "dns server -5 resolve-domains corp.example\n"
+			       "dns server 3 address 192.0.2.3\ndns server 3 dnssec optional\n"
+			       "dns server 3 transport DoT\ndns server 3 sni dns.example\n"
+			       "echo msg hello\necho anything at all\n"), 0);
+	assert_true(o->client);
+	assert_true(o->route_nopull);
+	assert_int_equal(o->n_pull_filters, 3);
+	assert_int_equal(o->pull_filters[0].action, PULL_FILTER_ACCEPT);
+	assert_string_equal(o->pull_filters[0].text, "route 10.");
+	assert_int_equal(o->pull_filters[1].action, PULL_FILTER_IGNORE);
+	assert_string_equal(o->pull_filters[1].text, "route ");
+	assert_int_equal(o->pull_filters[2].action, PULL_FILTER_REJECT);
+	assert_string_equal(o->pull_filters[2].text, "");
+	assert_int_equal(o->redirect_gateway,
+			 REDIRECT_ENABLE | REDIRECT_DEF1 | REDIRECT_BYPASS_DHCP |
+			 REDIRECT_IPV6 | REDIRECT_NOT_IPV4);
+	assert_int_equal(o->n_dhcp_options, 2);
+	assert_int_equal(o->dhcp_options[0].argc, 2);
+	assert_string_equal(o->dhcp_options[0].argv[0], "DNS");
+	assert_string_equal(o->dhcp_options[0].argv[1], "10.8.0.1");
+	assert_null(o->dhcp_options[0].argv[2]);
+	assert_false(o->dhcp_options[0].pushed);
+	assert_int_equal(o->dhcp_options[1].argc, 1);
+	assert_int_equal(o->n_dns, 7);
+	assert_int_equal(o->dns[0].argc, 3);
+	assert_string_equal(o->dns[1].argv[6], "[2001:db8::2]:53");
+	assert_int_equal(o->push_peer_id, -1);
+	/* --pull alone, for a pulling TLS client without the helper */
+	assert_int_equal(parse(o, "pull\n"), 0);
+	assert_true(o->pull);
+}
+
+static void test_client_option_errors(void **state)
+{
+	expect_bad("pull-filter drop x\n", "'drop' is not a filter action (accept, ignore or reject)");
+	expect_bad("pull-filter ignore\n", "needs 2 arguments");
+	expect_bad("redirect-gateway def1 foo\n", "option 'redirect-gateway': 'foo' is not a flag");
+	expect_bad("dns search-domains\n", "needs at least 2 arguments");
+	expect_bad("dns bogus x\n", "'bogus' is not a dns setting");
+	expect_bad("dns server 1 address\n", "needs an id, a setting and its value");
+	expect_bad("dns server 128 address 1.2.3.4\n", "128 is out of range (-128..127)");
+	expect_bad("dns server x address 1.2.3.4\n", "'x' is not a number");
+	expect_bad("dns server 1 address a.b.c\n", "'a.b.c' is not an address");
+	expect_bad("dns server 1 address 1.2.3.4:0\n", "'1.2.3.4:0' is not an address");
+	expect_bad("dns server 1 address [::1\n", "'[::1' is not an address");
+	expect_bad("dns server 1 address 10.0.0.0/8\n", "is not an address");
+	expect_bad("dns server 1 address 1.1.1.1 1.1.1.2 1.1.1.3 1.1.1.4 1.1.1.5 "
+		   "1.1.1.6 1.1.1.7 1.1.1.8 1.1.1.9\n", "at most 8 addresses");
+	expect_bad("dns server 1 dnssec maybe\n", "'maybe' is not a dnssec value");
+	expect_bad("dns server 1 transport udp\n", "'udp' is not a transport");
+	expect_bad("dns server 1 sni a b\n", "'sni' takes one value");
+	expect_bad("dns server 1 exclude-domains a\n", "'exclude-domains' is not a dns server setting");
+	/* only a server sends these */
+	expect_bad("peer-id 3\n", "option 'peer-id': only a server can send this option");
+	expect_bad("protocol-flags cc-exit\n", "only a server can send this option");
+	expect_bad("key-derivation tls-ekm\n", "only a server can send this option");
+	expect_bad("auth-token abc\n", "only a server can send this option");
+	/* framing would need the data channel to add it: not from config yet */
+	expect_bad("compress stub-v2\n", "option 'compress' is not supported yet by this version");
+	expect_bad("comp-lzo no\n", "option 'comp-lzo' is not supported yet by this version");
+	expect_good("dhcp-option ANYTHING-2.6-KEEPS value\n");
+}
+
+/* A server may not push options that act on this host or its files. */
+static void test_push_context_rows(void **state)
+{
+	static const char *const allowed[] = {
+		"ifconfig", "ifconfig-ipv6", "route", "route-ipv6", "route-gateway",
+		"topology", "ping", "ping-restart", "peer-id", "cipher", "protocol-flags",
+		"key-derivation", "tun-mtu", "redirect-gateway", "dhcp-option", "dns",
+		"explicit-exit-notify", "inactive", "compress", "comp-lzo", "auth-token",
+		"echo", "block-outside-dns", "register-dns",
+	};
+	static const char *const refused[] = {
+		"config", "script-security", "up", "down", "route-up", "dev", "cd",
+		"chroot", "user", "group", "writepid", "log", "ca", "cert", "key",
+		"tls-auth", "tls-crypt", "plugin", "client", "pull", "pull-filter",
+		"route-nopull", "data-ciphers", "remote", "management", "tls-verify",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (!(option_table_lookup(allowed[i])->contexts & OPT_CTX_PUSH))
+			fail_msg("'%s' cannot be pushed", allowed[i]);
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		if (option_table_lookup(refused[i])->contexts & OPT_CTX_PUSH)
+			fail_msg("'%s' can be pushed", refused[i]);
+	/* --route-nopull drops the pushed routes and DNS settings, as 2.6 */
+	assert_true(option_table_lookup("route")->flags & OPT_F_ROUTE);
+	assert_true(option_table_lookup("dhcp-option")->flags & OPT_F_ROUTE);
+	assert_true(option_table_lookup("dns")->flags & OPT_F_ROUTE);
+	assert_false(option_table_lookup("route-gateway")->flags & OPT_F_ROUTE);
+	assert_false(option_table_lookup("ifconfig")->flags & OPT_F_ROUTE);
+	/* compression framing is refused from config files for now */
+	assert_string_equal(option_def_status(option_table_lookup("compress")),
+			    "not supported yet");
+	assert_string_equal(option_def_status(option_table_lookup("block-outside-dns")),
+			    "Windows only");
+	assert_null(option_def_status(option_table_lookup("pull-filter")));
+}
+
+static void test_parse_pushed(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(options_parse_pushed(o, "topology subnet", 1), 0);
+	assert_int_equal(o->topology, TOP_SUBNET);
+	assert_int_equal(options_parse_pushed(o, "script-security 3", 7), -EINVAL);
+	assert_error("[PUSH-OPTIONS]:7: option 'script-security': a server may not push this option");
+	assert_int_equal(options_parse_pushed(o, "ping 'x", 9), -EINVAL);
+	assert_error_has("[PUSH-OPTIONS]:9: ");
+	assert_int_equal(options_parse_pushed(o, "   ", 2), OPT_IGNORED);
+	assert_int_equal(options_parse_pushed(o, "# note", 2), OPT_IGNORED);
+	assert_int_equal(options_parse_pushed(o, "register-dns", 3), OPT_IGNORED);
+	assert_int_equal(options_parse_pushed(o, "echo msg hi", 3), 0);
+	/* a second line would be a second option: never */
+	assert_int_equal(options_parse_pushed(o, "<ca>", 4), -EINVAL);
+	assert_int_equal(options_parse_pushed(o, "ping 5\nscript-security 3", 5), -EINVAL);
+	assert_error_has("[PUSH-OPTIONS]:5: a pushed option may not contain a line break");
+	assert_int_equal(o->script_security, 1);
+	assert_int_equal(o->ping, 0);
+}
+
+/* ---- finalize: client mode ------------------------------------------------ */
+
+static void test_finalize_client(void **state)
+{
+	struct options *o = *state;
+
+	/* --client is --pull --tls-client; no --ifconfig needed */
+	assert_int_equal(parse(o, "client\ndev tun\nremote vpn.example\nnobind\n"
+			       INLINE_CREDENTIALS), 0);
+	assert_false(o->pull);
+	assert_false(o->tls_client);
+	assert_int_equal(options_finalize(o), 0);
+	assert_true(o->pull);
+	assert_true(o->tls_client);
+	assert_null(o->ifconfig_local);
+	/* twice is fine: the daemon finalizes again on SIGHUP re-reads */
+	assert_int_equal(options_finalize(o), 0);
+	/* a client's own --ifconfig is allowed (2.6 warns) */
+	assert_int_equal(parse(o, "ifconfig 10.8.0.6 10.8.0.5\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+	options_free(o);
+	options_init(o);
+
+	/* the server is needed */
+	assert_int_equal(parse(o, "client\ndev tun\n" INLINE_CREDENTIALS), 0);
+	expect_finalize_error(o, "--client and --pull need --remote", 1);
+	options_free(o);
+	options_init(o);
+
+	/* a client connects: tcp means tcp-client, tcp-server is wrong */
+	assert_int_equal(parse(o, "client\ndev tun\nremote h\nproto tcp-server\n"
+			       INLINE_CREDENTIALS), 0);
+	expect_finalize_error(o, "--proto tcp-server cannot be used with --client or --pull", 1);
+	options_free(o);
+	options_init(o);
+	assert_int_equal(parse(o, "client\ndev tun\nremote h 443 tcp6-server\n"
+			       INLINE_CREDENTIALS), 0);
+	expect_finalize_error(o, "--remote h: tcp6-server cannot be used with --client", 1);
+	options_free(o);
+	options_init(o);
+
+	/* --pull only in TLS client mode, as 2.6 */
+	assert_int_equal(parse(o, "pull\ndev tun\nremote h\n"), 0);
+	expect_finalize_error(o, "--pull works only in TLS client mode", 1);
+	assert_int_equal(parse(o, "tls-client\n" INLINE_CREDENTIALS), 0);
+	assert_int_equal(options_finalize(o), 0);
+	options_free(o);
+	options_init(o);
+
+	assert_int_equal(parse(o, "client\ntls-server\ndh none\ndev tun\nremote h\n"
+			       INLINE_CREDENTIALS), 0);
+	expect_finalize_error(o, "--tls-server and --tls-client cannot be used together", 1);
+	options_free(o);
+	options_init(o);
+
+	/* meaningless without pull, but harmless (2.6 says nothing) */
+	assert_int_equal(parse(o, "dev tun\nroute-nopull\npull-filter ignore route\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_finalize_dns(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "dev tun\ndns server 1 dnssec yes\n"
+			       "dns server 1 sni a.example\ndns server 2 address 192.0.2.1\n"
+			       "dns search-domains x.example\n"), 0);
+	expect_finalize_error(o, "--dns server 1 has no address", 1);
+	assert_int_equal(parse(o, "dns server 1 address 192.0.2.2\n"), 0);
+	assert_int_equal(options_finalize(o), 0);
+}
+
+/* ---- copy ------------------------------------------------------------------ */
+
+/* Every kind of heap field set: strings, files (inline and not), arrays
+ * and lists. */
+static void fill_everything(struct options *o)
+{
+	assert_int_equal(parse(o,
+		"client\nproto udp6\nlocal 192.0.2.1\nlport 1200\nrport 1300\n"
+		"remote a.example 1194 udp\nremote b.example\n"
+		"dev tun5\ndev-type tun\ndev-node /dev/net/tun\n"
+		"ifconfig 10.8.0.2 10.8.0.1\nifconfig-ipv6 fd00::2/64 fd00::1\n"
+		"route 10.1.0.0 255.255.0.0 10.8.0.1 5\nroute 10.2.0.0\n"
+		"route-ipv6 2001:db8::/32 fd00::1 3\nroute-gateway 10.8.0.1\n"
+		"cipher AES-256-GCM\nauth SHA256\ndata-ciphers AES-128-GCM\n"
+		"data-ciphers-fallback AES-256-CBC\n"
+		"<ca>\nCA BLOCK\n</ca>\n<cert>\nCERT BLOCK\n</cert>\n<key>\nKEY BLOCK\n</key>\n"
+		"extra-certs /etc/extra.pem\n<tls-crypt>\nTLS CRYPT\n</tls-crypt>\n"
+		"dh none\ncapath /etc/ssl/certs\ntls-cipher DEFAULT\n"
+		"tls-ciphersuites TLS_AES_256_GCM_SHA384\ntls-groups X25519\n"
+		"verify-x509-name server name\ncrl-verify /etc/crl.pem\n"
+		"log-append /tmp/x.log\nsyslog tag\ndaemon name\nwritepid /run/x.pid\n"
+		"user nobody\ngroup nogroup\ncd /tmp\nchroot /var/empty\n"
+		"pull-filter ignore \"route \"\npull-filter accept x\nroute-nopull\n"
+		"redirect-gateway def1\ndhcp-option DNS 10.8.0.1\n"
+		"dns server 1 address 10.8.0.1\ndns search-domains a.example\n"), 0);
+	o->config_file = strdup("/etc/openvpn/client.conf");
+	o->genkey_file = strdup("/tmp/key");
+	o->auth_token = strdup("TOKEN");
+	assert_non_null(o->config_file);
+	assert_non_null(o->auth_token);
+}
+
+#define assert_copied_str(d, s, f) do { \
+	if ((s)->f) { \
+		assert_non_null((d)->f); \
+		assert_string_equal((d)->f, (s)->f); \
+		assert_ptr_not_equal((d)->f, (s)->f); \
+	} else { \
+		assert_null((d)->f); \
+	} \
+} while (0)
+
+static void assert_copied_words(const struct option_words *d,
+				const struct option_words *s, int n)
+{
+	int i, k;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(d[i].argc, s[i].argc);
+		assert_int_equal(d[i].pushed, s[i].pushed);
+		assert_null(d[i].argv[d[i].argc]);
+		for (k = 0; k < s[i].argc; k++) {
+			assert_string_equal(d[i].argv[k], s[i].argv[k]);
+			assert_ptr_not_equal(d[i].argv[k], s[i].argv[k]);
+		}
+	}
+}
+
+static void assert_copied(const struct options *d, const struct options *s)
+{
+	int i;
+
+	assert_copied_str(d, s, config_file);
+	assert_copied_str(d, s, local);
+	assert_copied_str(d, s, lport);
+	assert_copied_str(d, s, dev);
+	assert_copied_str(d, s, ifconfig_ipv6_remote);
+	assert_copied_str(d, s, route_gateway);
+	assert_copied_str(d, s, cipher);
+	assert_copied_str(d, s, data_ciphers_fallback);
+	assert_copied_str(d, s, tls_groups);
+	assert_copied_str(d, s, verify_x509_name);
+	assert_copied_str(d, s, syslog_ident);
+	assert_copied_str(d, s, chroot_dir);
+	assert_copied_str(d, s, genkey_file);
+	assert_copied_str(d, s, auth_token);
+	assert_copied_str(d, s, ca.name);
+	assert_copied_str(d, s, key.name);
+	assert_copied_str(d, s, tls_crypt.name);
+	assert_copied_str(d, s, crl_verify.name);
+	assert_true(d->key.is_inline);
+	assert_false(d->crl_verify.is_inline);
+	assert_int_equal(d->n_remotes, s->n_remotes);
+	for (i = 0; i < s->n_remotes; i++) {
+		assert_copied_str(d, s, remotes[i].host);
+		assert_copied_str(d, s, remotes[i].port);
+		assert_int_equal(d->remotes[i].proto, s->remotes[i].proto);
+	}
+	assert_int_equal(d->n_routes, s->n_routes);
+	for (i = 0; i < s->n_routes; i++) {
+		assert_copied_str(d, s, routes[i].network);
+		assert_copied_str(d, s, routes[i].netmask);
+		assert_copied_str(d, s, routes[i].gateway);
+		assert_int_equal(d->routes[i].metric, s->routes[i].metric);
+	}
+	assert_int_equal(d->n_routes_ipv6, s->n_routes_ipv6);
+	assert_copied_str(d, s, routes_ipv6[0].network);
+	assert_copied_str(d, s, routes_ipv6[0].gateway);
+	assert_int_equal(d->n_pull_filters, s->n_pull_filters);
+	for (i = 0; i < s->n_pull_filters; i++) {
+		assert_int_equal(d->pull_filters[i].action, s->pull_filters[i].action);
+		assert_copied_str(d, s, pull_filters[i].text);
+	}
+	assert_int_equal(d->n_dhcp_options, s->n_dhcp_options);
+	assert_copied_words(d->dhcp_options, s->dhcp_options, s->n_dhcp_options);
+	assert_int_equal(d->n_dns, s->n_dns);
+	assert_copied_words(d->dns, s->dns, s->n_dns);
+	/* and the plain values came along */
+	assert_int_equal(d->proto, s->proto);
+	assert_int_equal(d->redirect_gateway, s->redirect_gateway);
+	assert_int_equal(d->route_nopull, s->route_nopull);
+	assert_int_equal(d->push_peer_id, s->push_peer_id);
+	assert_int_equal(d->client, s->client);
+}
+
+static void test_copy(void **state)
+{
+	struct options *o = *state;
+	struct options c, cc;
+
+	fill_everything(o);
+	assert_int_equal(options_copy(&c, o), 0);
+	assert_copied(&c, o);
+	/* a copy of a copy is as good */
+	assert_int_equal(options_copy(&cc, &c), 0);
+	assert_copied(&cc, o);
+	options_free(&cc);
+
+	/* changing the copy leaves the original alone */
+	assert_int_equal(parse(&c, "route 10.3.0.0\nremote c.example\ncipher AES-128-GCM\n"
+			       "pull-filter reject y\ndns search-domains c.example\n"
+			       "dhcp-option DOMAIN c.example\n<ca>\nOTHER CA\n</ca>\n"), 0);
+	c.routes[0].network[0] = 'X';
+	c.dev[0] = 'X';
+	c.auth_token[0] = 'X';
+	c.dns[0].argv[0][0] = 'X';
+	assert_int_equal(options_parse_pushed(&c, "ifconfig 10.9.0.2 10.9.0.1", 1), 0);
+	assert_int_equal(o->n_routes, 2);
+	assert_string_equal(o->routes[0].network, "10.1.0.0");
+	assert_int_equal(o->n_remotes, 2);
+	assert_string_equal(o->cipher, "AES-256-GCM");
+	assert_int_equal(o->n_pull_filters, 2);
+	assert_int_equal(o->n_dns, 2);
+	assert_string_equal(o->dns[0].argv[0], "server");
+	assert_int_equal(o->n_dhcp_options, 1);
+	assert_string_equal(o->dev, "tun5");
+	assert_string_equal(o->auth_token, "TOKEN");
+	assert_string_equal(o->ca.name, "CA BLOCK\n");
+	assert_string_equal(o->ifconfig_local, "10.8.0.2");
+
+	/* freeing the copy first, then the original (teardown): ASan and
+	 * valgrind see any shared or leaked block */
+	options_free(&c);
+	assert_string_equal(o->routes[1].network, "10.2.0.0");
+}
+
+static void test_copy_defaults(void **state)
+{
+	struct options *o = *state;
+	struct options c;
+
+	assert_int_equal(options_copy(&c, o), 0);
+	assert_string_equal(c.lport, "1194");
+	assert_ptr_not_equal(c.lport, o->lport);
+	assert_null(c.pull_filters);
+	assert_null(c.dns);
+	assert_int_equal(c.push_peer_id, -1);
+	assert_int_equal(c.verb, o->verb);
+	options_free(&c);
+	/* options_free leaves a struct that can be freed again */
+	options_free(&c);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1505,6 +1890,14 @@ int main(void)
 		T(test_help),
 		T(test_log),
 		T(test_error_count),
+		T(test_client_options_stored),
+		T(test_client_option_errors),
+		T(test_push_context_rows),
+		T(test_parse_pushed),
+		T(test_finalize_client),
+		T(test_finalize_dns),
+		T(test_copy),
+		T(test_copy_defaults),
 	};
 #undef T
 #undef TD

@@ -1,0 +1,62 @@
+#!/bin/bash
+# Client mode against Debian's openvpn 2.6 server, both running Debian's
+# sample server.conf and client.conf (from the openvpn package, with the
+# sample keys beside them) changed only in addresses and file paths.
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_debian_openvpn
+[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+EX=/usr/share/doc/openvpn/examples
+KEYS=$EX/sample-keys
+[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.crt" ] ||
+	skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+netns_pair || { fail "namespace setup"; finish; }
+
+# run_proto udp|tcp: Debian's sample server and our client with the sample
+# client config; for tcp both files get "proto tcp" instead of "proto udp".
+run_proto() {
+	local p=$1 dev
+	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp.txt|" \
+		-e "s|^status .*|status $WORK/status.log|" -e "s|^proto udp|proto $p|" \
+		-e "s|^explicit-exit-notify 1|$([ "$p" = tcp ] && echo ';')explicit-exit-notify 1|" \
+		"$EX/sample-config-files/server.conf" >"$WORK/server-$p.conf"
+	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" -e "s|^proto udp|proto $p|" \
+		"$EX/sample-config-files/client.conf" >"$WORK/client-$p.conf"
+	echo "config changes for $p (addresses, paths, protocol):"
+	diff "$EX/sample-config-files/server.conf" "$WORK/server-$p.conf" | grep '^[<>]' | sed 's/^/  /'
+	diff "$EX/sample-config-files/client.conf" "$WORK/client-$p.conf" | grep '^[<>]' | sed 's/^/  /'
+
+	start_in "$NS_A" "$WORK/server-$p.log" "$DEBIAN_OPENVPN" --cd "$KEYS" --config "$WORK/server-$p.conf"
+	PID_S=$LAST_PID
+	wait_log "$WORK/server-$p.log" 'Initialization Sequence Completed' 15 || fail "Debian server did not start"
+	start_in "$NS_B" "$WORK/client-$p.log" "$OPENVPN_BIN" --cd "$KEYS" --config "$WORK/client-$p.conf"
+	PID_C=$LAST_PID
+	if wait_log "$WORK/client-$p.log" 'Initialization Sequence Completed' 30; then
+		pass "$p: our client connected to Debian's sample server"
+		dev=$(ip -n "$NS_B" -o link show | awk -F': ' '/tun/ {print $2; exit}')
+		if ip -n "$NS_B" addr show dev "$dev" | grep -q 'inet 10\.8\.0\.[0-9]*/24'; then
+			pass "$p: pushed ifconfig applied: $(ip -n "$NS_B" -o -4 addr show dev "$dev" | awk '{print $4}') on $dev"
+		else
+			fail "$p: pushed ifconfig not applied"
+		fi
+		if ping_ok "$NS_B" 10.8.0.1 56 5 && ping_ok "$NS_B" 10.8.0.1 1400 3; then
+			pass "$p: ping client -> server 10.8.0.1 (56 and 1400 bytes)"
+		else
+			fail "$p: no ping across the tunnel"
+		fi
+		if grep -q "Data Channel: cipher 'AES-256-GCM', peer-id: [0-9]" "$WORK/client-$p.log"; then
+			pass "$p: $(grep -m1 -o "Data Channel: cipher '[^']*', peer-id: [0-9]*" "$WORK/client-$p.log")"
+		else
+			fail "$p: no data channel line in our log"
+		fi
+	else
+		fail "$p: our client did not connect (log $WORK/client-$p.log)"
+	fi
+	stop_pid "$PID_C"
+	stop_pid "$PID_S"
+}
+
+run_proto udp
+run_proto tcp
+finish

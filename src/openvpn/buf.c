@@ -129,6 +129,6 @@ bool buf_read_u32(struct buf *b, uint32_t *v)
 
 	if (!buf_read(b, x, sizeof(x)))
 		return false;
-	*v = ((uint32_t)x[0] << 24) | ((uint32_t)x[1] << 16) | ((uint32_t)x[2] << 8) | x[3];
+	*v = get_be32(x);
 	return true;
 }

@@ -49,6 +49,20 @@ bool buf_write(struct buf *b, const void *src, size_t n);
 bool buf_prepend(struct buf *b, const void *src, size_t n);
 bool buf_read(struct buf *b, void *dst, size_t n);
 
+/* Big-endian loads and stores on raw bytes (bounds are the caller's). */
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 /* Network byte order integer helpers. */
 bool buf_write_u8(struct buf *b, uint8_t v);
 bool buf_write_u16(struct buf *b, uint16_t v);

@@ -622,19 +622,6 @@ bool crypto_key_wants_reneg(const struct crypto_key_ctx *k)
 
 /* ---- wire helpers ------------------------------------------------------ */
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Prepend op/kid [+ peer-id]; room was checked by the caller. */
 static void push_header(struct buf *b, uint8_t key_id, int32_t peer_id)
 {

@@ -6,19 +6,6 @@
 
 /* ---- codec ---------------------------------------------------------------- */
 
-static uint32_t get_u32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 bool reliable_opcode_is_control(uint8_t opcode)
 {
 	switch (opcode) {
@@ -72,14 +59,14 @@ int reliable_pkt_parse(struct reliable_pkt *pkt, const uint8_t *data, size_t len
 	if (len < reliable_pkt_hdr_len(pkt->opcode, pkt->n_acks))
 		return -EBADMSG;
 	for (i = 0; i < pkt->n_acks; i++, pos += 4)
-		pkt->acks[i] = get_u32(data + pos);
+		pkt->acks[i] = get_be32(data + pos);
 	if (pkt->n_acks) {
 		memcpy(pkt->remote_sid, data + pos, RELIABLE_SID_LEN);
 		pos += RELIABLE_SID_LEN;
 	}
 	if (pkt->opcode != P_ACK_V1) {
 		pkt->has_msg_id = true;
-		pkt->msg_id = get_u32(data + pos);
+		pkt->msg_id = get_be32(data + pos);
 		pos += RELIABLE_MSG_ID_LEN;
 	} else if (pos != len) {
 		/* An ACK_V1 has nothing after its ACK block. */
@@ -110,13 +97,13 @@ int reliable_pkt_build(struct buf *b, const struct reliable_pkt *pkt)
 	p += RELIABLE_SID_LEN;
 	*p++ = pkt->n_acks;
 	for (i = 0; i < pkt->n_acks; i++, p += 4)
-		put_u32(p, pkt->acks[i]);
+		put_be32(p, pkt->acks[i]);
 	if (pkt->n_acks) {
 		memcpy(p, pkt->remote_sid, RELIABLE_SID_LEN);
 		p += RELIABLE_SID_LEN;
 	}
 	if (pkt->opcode != P_ACK_V1)
-		put_u32(p, pkt->msg_id);
+		put_be32(p, pkt->msg_id);
 	return 0;
 }
 

@@ -31,19 +31,6 @@ struct tls_wrap_crypto {
 	EVP_CIPHER_CTX *recv_cipher;
 };
 
-static uint32_t get_u32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 static EVP_MAC_CTX *mac_new(EVP_MAC *mac, const char *digest, const uint8_t *key, size_t len)
 {
 	OSSL_PARAM params[2];
@@ -222,8 +209,8 @@ static int next_pid(struct tls_wrap_ctx *ctx, uint8_t *out, time_t now)
 
 	if (!packet_id_send_next_long(&ctx->pid_send, &id, &t, (uint32_t)now))
 		return -ERANGE;
-	put_u32(out, id);
-	put_u32(out + 4, t);
+	put_be32(out, id);
+	put_be32(out + 4, t);
 	return 0;
 }
 
@@ -289,7 +276,7 @@ int tls_wrap_encode(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now)
 static enum tls_wrap_status replay_check(struct tls_wrap_ctx *ctx, const uint8_t *pid,
 					 time_t now, enum packet_id_verdict *verdict)
 {
-	uint32_t id = get_u32(pid), t = get_u32(pid + 4);
+	uint32_t id = get_be32(pid), t = get_be32(pid + 4);
 	enum packet_id_verdict v = packet_id_check(&ctx->pid_recv, id, t, true, now);
 
 	if (verdict)

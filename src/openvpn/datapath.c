@@ -18,6 +18,7 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "comp.h"
 #include "event.h"
 #include "log.h"
 #include "ping.h"
@@ -81,6 +82,7 @@ struct tunnel {
 	struct options eff;
 	struct push_accum push;
 	struct timer connect_timer;
+	struct comp_ctx comp;     /* --compress / --comp-lzo framing */
 };
 
 static void tunnel_ssl_reschedule(struct tunnel *t);
@@ -170,13 +172,34 @@ static unsigned tunnel_encrypt_batch(struct tunnel *t, struct buf *bufs, unsigne
 	return kept;
 }
 
-/* Data packets from tun (or pings): encrypt, then send. */
+/* Compression framing (pings and OCC messages get it too, as in 2.6). */
+static unsigned tunnel_frame_batch(struct tunnel *t, struct buf *bufs, unsigned n)
+{
+	unsigned i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		if (comp_frame(&t->comp, &bufs[i]) < 0)
+			continue;
+		if (kept != i) {
+			struct buf tmp = bufs[kept];
+
+			bufs[kept] = bufs[i];
+			bufs[i] = tmp;
+		}
+		kept++;
+	}
+	return kept;
+}
+
+/* Data packets from tun (or pings): frame, encrypt, then send. */
 static unsigned tunnel_send_data(struct tunnel *t, struct buf *bufs, unsigned n)
 {
 	if (!tunnel_can_send(t) || (t->tls_mode && !ssl_can_send_data(t->ssl))) {
 		t->st.drop_no_peer += n;
 		return 0;
 	}
+	if (comp_active(&t->comp))
+		n = tunnel_frame_batch(t, bufs, n);
 	n = tunnel_encrypt_batch(t, bufs, n);
 	return n ? tunnel_send(t, bufs, n) : 0;
 }
@@ -358,6 +381,10 @@ static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now
 {
 	int ret;
 
+	if (comp_active(&t->comp) && comp_unframe(&t->comp, b) < 0) {
+		comp_log_drop(&t->comp, t->peer_name);
+		return;
+	}
 	if (ping_is_ping(b)) {
 		msg(D_PACKET, "RECEIVED PING PACKET");
 		return;
@@ -655,12 +682,14 @@ static void tunnel_push_complete(struct tunnel *t)
 		return;
 	}
 	msg(D_NORMAL, "OPTIONS IMPORT: %d pushed options applied", n);
-	if (o->comp != COMP_ALG_NONE) {
-		/* we did not announce compression framing, and do not do it yet */
-		msg(M_ERR, "OPTIONS ERROR: the server pushed compression framing, which this "
-		    "version does not support yet");
-		tunnel_end(t, TUNNEL_RESTART_SOFT, "push-compression");
-		return;
+	if (o->comp != t->comp.alg) {
+		/* pushed framing (options_check_pushed already applied 2.6's rules) */
+		comp_free(&t->comp);
+		if (comp_init(&t->comp, o->comp, o->allow_compression) < 0) {
+			tunnel_end(t, TUNNEL_RESTART_SOFT, "push-compression");
+			return;
+		}
+		msg(D_NORMAL, "Compression framing from the server: %s", comp_alg_name(o->comp));
 	}
 	cipher = tunnel_pushed_cipher(t);
 	if (!cipher) {
@@ -751,6 +780,13 @@ static void tunnel_log_stats(const struct tunnel *t)
 	    (unsigned long long)t->st.drop_wrong_peer, (unsigned long long)t->st.drop_tun_write,
 	    (unsigned long long)t->link.stats.drop_full,
 	    (unsigned long long)t->link.stats.drop_trunc);
+	if (comp_active(&t->comp))
+		msg(M_INFO, "Compression (%s): sent %llu compressed, %llu uncompressed; "
+		    "received %llu compressed, %llu uncompressed", comp_alg_name(t->comp.alg),
+		    (unsigned long long)t->comp.stats.tx_compressed,
+		    (unsigned long long)t->comp.stats.tx_uncompressed,
+		    (unsigned long long)t->comp.stats.rx_compressed,
+		    (unsigned long long)t->comp.stats.rx_uncompressed);
 	if (t->tls_mode)
 		msg(M_INFO, "Dropped data packets: failed decryption/replay %llu, no key yet %llu",
 		    (unsigned long long)t->st.drop_decrypt, (unsigned long long)t->st.drop_no_key);
@@ -1179,6 +1215,9 @@ static int tunnel_setup(struct tunnel *t)
 		if (t->o->persist_key)
 			t->persist->tls_ctx = t->tls_ctx;
 	}
+	ret = comp_init(&t->comp, t->o->comp, t->o->allow_compression);
+	if (ret < 0)
+		return ret;
 	return tunnel_alloc_buffers(t);
 }
 
@@ -1237,6 +1276,7 @@ static void tunnel_teardown(struct tunnel *t)
 		ssl_ctx_free(t->tls_ctx);
 
 	event_loop_free(&t->loop);
+	comp_free(&t->comp);
 	free(t->mem);
 	if (t->end != TUNNEL_RESTART_SOFT || !t->o->persist_tun)
 		tunnel_release_tun(t->persist);

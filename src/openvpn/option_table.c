@@ -23,7 +23,6 @@
 #define P OPT_CTX_PUSH
 #define INL OPT_F_INLINE
 #define RT OPT_F_ROUTE
-#define PONLY OPT_F_PUSH_ONLY_YET
 #define MANY OPT_MAX_ARGS
 
 /* Upper bound for every "seconds" argument: a year, so that later
@@ -1412,18 +1411,21 @@ static int opt_protocol_flags(struct options *o, const struct option_call *c)
 	return 0;
 }
 
-static int compress_word(const struct option_call *c, enum comp_alg *a)
+/* --compress [alg]: without one, framing only (stub). "migrate" is for a
+ * server deciding per client, so a pushed one makes no sense. */
+static int compress_word(const struct option_call *c, enum comp_alg *a,
+			 bool *migrate)
 {
 	static const struct { const char *word; enum comp_alg a; } words[] = {
 		{ "stub", COMP_ALG_STUB }, { "stub-v2", COMP_ALG_STUB_V2 },
 		{ "lzo", COMP_ALG_LZO }, { "lz4", COMP_ALG_LZ4 },
 		{ "lz4-v2", COMP_ALG_LZ4_V2 },
 	};
+	bool pushed = c->context == OPT_CTX_PUSH;
 	size_t i;
 
-	/* Without an algorithm: framing only, so that a later push can
-	 * still switch compression on. */
 	*a = COMP_ALG_STUB;
+	*migrate = false;
 	if (c->argc < 2)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(words); i++) {
@@ -1432,10 +1434,20 @@ static int compress_word(const struct option_call *c, enum comp_alg *a)
 			return 0;
 		}
 	}
-	return options_error(c, "'%s' is not a compression a server can push (stub, stub-v2, lzo, lz4 or lz4-v2)",
+	if (!pushed && strcmp(c->argv[1], "migrate") == 0) {
+		*a = COMP_ALG_NONE;
+		*migrate = true;
+		return 0;
+	}
+	if (pushed)
+		return options_error(c, "'%s' is not a compression a server can push (stub, stub-v2, lzo, lz4 or lz4-v2)",
+				     c->argv[1]);
+	return options_error(c, "'%s' is not a compression (lz4, lz4-v2, stub, stub-v2, migrate or lzo)",
 			     c->argv[1]);
 }
 
+/* --comp-lzo: "no" is framing only; yes and adaptive ask for LZO, which
+ * this version frames but never compresses. */
 static int comp_lzo_word(const struct option_call *c, enum comp_alg *a)
 {
 	const char *w = c->argc > 1 ? c->argv[1] : "yes";
@@ -1450,25 +1462,44 @@ static int comp_lzo_word(const struct option_call *c, enum comp_alg *a)
 }
 
 /*
- * Config files cannot ask for compression framing yet. A server that uses
- * framing pushes it, and we announced the stubs (IV_COMP_STUB...), so the
- * pushed choice is kept; real compression is refused after the whole
- * reply is in (options_check_pushed), as 2.6 does by default.
+ * --compress and --comp-lzo: the last one given decides, as in 2.6. A
+ * pushed one replaces the configured framing; whether pushed compression
+ * is allowed is checked once the whole reply is in (options_check_pushed).
  */
 static int opt_compress(struct options *o, const struct option_call *c)
 {
 	enum comp_alg a;
+	bool migrate = false;
 	int ret;
 
-	if (c->context != OPT_CTX_PUSH)
-		return opt_not_yet(o, c);
 	if (strcmp(c->argv[0], "comp-lzo") == 0)
 		ret = comp_lzo_word(c, &a);
 	else
-		ret = compress_word(c, &a);
-	if (ret == 0)
-		o->comp = a;
-	return ret;
+		ret = compress_word(c, &a, &migrate);
+	if (ret < 0)
+		return ret;
+	o->comp = a;
+	if (c->context != OPT_CTX_PUSH)
+		o->comp_migrate = migrate;
+	return 0;
+}
+
+static int opt_allow_compression(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *word; enum comp_allow a; } words[] = {
+		{ "no", COMP_ALLOW_NO }, { "asym", COMP_ALLOW_ASYM },
+		{ "yes", COMP_ALLOW_YES },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strcmp(c->argv[1], words[i].word) == 0) {
+			o->allow_compression = words[i].a;
+			o->allow_compression_set = true;
+			return 0;
+		}
+	}
+	return options_error(c, "'%s' is not no, asym or yes", c->argv[1]);
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -1632,10 +1663,10 @@ static const struct option_def option_table[] = {
 	{ "use-prediction-resistance", "", 0, 0, C, 0, opt_not_yet },
 	{ "engine", "[engine-name]", 0, 1, C, 0, opt_not_yet },
 	{ "providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
-	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | P, PONLY, opt_compress },
-	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | P, PONLY, opt_compress },
+	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | P, 0, opt_compress },
+	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | P, 0, opt_compress },
 	{ "comp-noadapt", "", 0, 0, C, 0, opt_not_yet },
-	{ "allow-compression", "no|asym|yes", 1, 1, C, 0, opt_not_yet },
+	{ "allow-compression", "no|asym|yes", 1, 1, C, 0, opt_allow_compression },
 
 	/* TLS */
 	{ "tls-server", "", 0, 0, C, 0, opt_tls_role },

@@ -1322,32 +1322,48 @@ static int finalize_dns(const struct options *o)
 	return bad;
 }
 
-/* ---- after a PUSH_REPLY -------------------------------------------------- */
+/* ---- finalize: compression ---------------------------------------------- */
 
-static const char *comp_alg_name(enum comp_alg a)
+/*
+ * 2.6's defaults: --allow-compression is "no" unless a compression option
+ * is given, then "asym" (receive compressed, send uncompressed). Compressing
+ * before encrypting leaks plaintext to an attacker who can inject traffic
+ * (VORACLE), hence the warnings.
+ */
+static int finalize_comp(struct options *o)
 {
-	switch (a) {
-	case COMP_ALG_LZO:
-		return "lzo";
-	case COMP_ALG_LZ4:
-		return "lz4";
-	case COMP_ALG_LZ4_V2:
-		return "lz4-v2";
-	default:
-		return "stub";
+	if (!o->allow_compression_set)
+		o->allow_compression = o->comp != COMP_ALG_NONE ? COMP_ALLOW_ASYM : COMP_ALLOW_NO;
+	if (comp_alg_compresses(o->comp) && o->allow_compression == COMP_ALLOW_NO) {
+		report("--allow-compression no conflicts with --%s; use --compress stub-v2 for framing only",
+		       comp_alg_name(o->comp));
+		return 1;
 	}
+	if (o->allow_compression == COMP_ALLOW_YES)
+		msg(M_WARN, "WARNING: Compression for sending and receiving enabled (--allow-compression yes). Compression before encryption lets an attacker who can inject traffic recover secrets (VORACLE); avoid it for traffic that mixes both.");
+	if (o->comp == COMP_ALG_LZO)
+		msg(M_WARN, "WARNING: --%s: this version has no LZO: packets are sent with LZO framing but uncompressed, and LZO-compressed packets from the peer are dropped",
+		    comp_alg_name(o->comp));
+	else if (comp_alg_compresses(o->comp) && o->allow_compression != COMP_ALLOW_YES)
+		msg(M_WARN, "WARNING: Compression for receiving enabled (--%s). Compression has been used to break encryption; sent packets stay uncompressed unless --allow-compression yes is also set.",
+		    comp_alg_name(o->comp));
+	return 0;
 }
+
+/* ---- after a PUSH_REPLY -------------------------------------------------- */
 
 int options_check_pushed(const struct options *o)
 {
 	int bad = 0;
 
-	/* As 2.6 with its default --allow-compression: compressed packets
-	 * could not be read here, so the connection would not work. */
-	if (o->comp >= COMP_ALG_LZO) {
-		report("the server pushed compression (%s), which this version does not allow: the connection could not work",
+	/* As 2.6: a server that compresses needs at least asym here, or
+	 * nothing it sends compressed could be read. */
+	if (comp_alg_compresses(o->comp) && o->allow_compression == COMP_ALLOW_NO) {
+		report("the server pushed compression (%s), which --allow-compression no does not allow: the connection could not work",
 		       comp_alg_name(o->comp));
 		bad++;
+	} else if (o->comp == COMP_ALG_LZO) {
+		msg(M_WARN, "WARNING: the server pushed LZO compression, which this version cannot decompress: LZO-compressed packets from it will be dropped");
 	}
 	if (o->tun_mtu < 68 || o->tun_mtu > 9000) {
 		report("the server pushed tun-mtu %d, outside 68..9000", o->tun_mtu);
@@ -1371,6 +1387,7 @@ int options_finalize(struct options *o)
 	bad += finalize_dev(o);
 	bad += finalize_ifconfig(o);
 	bad += finalize_liveness(o);
+	bad += finalize_comp(o);
 	return bad ? -EINVAL : 0;
 }
 
@@ -1589,7 +1606,8 @@ static void log_client(const struct options *o)
 	msg(D_OPTIONS, "  redirect_gateway = 0x%x", o->redirect_gateway);
 	log_words("dhcp_option", o->dhcp_options, o->n_dhcp_options);
 	log_words("dns", o->dns, o->n_dns);
-	LOG_INT(o, comp);
+	msg(D_OPTIONS, "  comp = %s%s", comp_alg_name(o->comp), o->comp_migrate ? " (migrate)" : "");
+	msg(D_OPTIONS, "  allow_compression = %s", comp_allow_name(o->allow_compression));
 	LOG_BOOL(o, cipher_pushed);
 	LOG_INT(o, push_peer_id);
 	LOG_BOOL(o, key_derivation_ekm);

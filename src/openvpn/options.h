@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "comp.h"
 #include "config.h"
 
 /* Where an option may appear (bit set in the table row). */
@@ -138,18 +139,6 @@ struct option_words {
 #define REDIRECT_IPV6        0x080u	/* "ipv6": IPv6 default route too */
 #define REDIRECT_NOT_IPV4    0x100u	/* "!ipv4": leave the IPv4 default route */
 
-/* Compression framing a server pushed (config files cannot set it yet). */
-enum comp_alg {
-	COMP_ALG_NONE = 0,         /* no framing byte at all */
-	COMP_ALG_STUB,             /* "compress" / "compress stub": 1-byte header */
-	COMP_ALG_STUB_V2,          /* "compress stub-v2" */
-	COMP_ALG_LZO_STUB,         /* "comp-lzo no": LZO framing, never compressed */
-	/* real compression: refused when pushed, as 2.6 does by default */
-	COMP_ALG_LZO,
-	COMP_ALG_LZ4,
-	COMP_ALG_LZ4_V2,
-};
-
 struct options {
 	/* --config files that were read, for messages and SIGHUP re-reads */
 	char *config_file;
@@ -247,7 +236,12 @@ struct options {
 	int64_t reneg_bytes;       /* -1: unset (crypto picks 64 MB for 64-bit
 				    * block ciphers), 0: off */
 	int64_t reneg_pkts;        /* 0: off */
-	enum comp_alg comp;        /* pushed compress / comp-lzo */
+	enum comp_alg comp;        /* --compress / --comp-lzo, configured or
+				    * pushed; the last one given wins */
+	bool comp_migrate;         /* --compress migrate (comp stays NONE) */
+	enum comp_allow allow_compression; /* after finalize: 2.6's default
+				    * (asym with any compression option, else no) */
+	bool allow_compression_set;
 
 	/* settings only a server sends (PUSH_REPLY) */
 	bool cipher_pushed;        /* cipher came from the PUSH_REPLY */

@@ -772,8 +772,6 @@ static void ssl_build_strings(struct ssl_session *s)
 
 	keymethod_options_string(s->o, s->options_string, sizeof(s->options_string));
 	keymethod_peer_info_defaults(s->o, &pic);
-	/* compression framing is not implemented: do not announce the stubs */
-	pic.comp_stubs = false;
 	keymethod_peer_info_build(&pic, s->peer_info, sizeof(s->peer_info));
 }
 

@@ -1518,9 +1518,6 @@ static void test_client_option_errors(void **state)
 	expect_bad("protocol-flags cc-exit\n", "only a server can send this option");
 	expect_bad("key-derivation tls-ekm\n", "only a server can send this option");
 	expect_bad("auth-token abc\n", "only a server can send this option");
-	/* framing would need the data channel to add it: not from config yet */
-	expect_bad("compress stub-v2\n", "option 'compress' is not supported yet by this version");
-	expect_bad("comp-lzo no\n", "option 'comp-lzo' is not supported yet by this version");
 	expect_good("dhcp-option ANYTHING-2.6-KEEPS value\n");
 }
 
@@ -1554,9 +1551,11 @@ static void test_push_context_rows(void **state)
 	assert_true(option_table_lookup("dns")->flags & OPT_F_ROUTE);
 	assert_false(option_table_lookup("route-gateway")->flags & OPT_F_ROUTE);
 	assert_false(option_table_lookup("ifconfig")->flags & OPT_F_ROUTE);
-	/* compression framing is refused from config files for now */
-	assert_string_equal(option_def_status(option_table_lookup("compress")),
-			    "not supported yet");
+	/* compression is configured as well as pushed */
+	assert_null(option_def_status(option_table_lookup("compress")));
+	assert_null(option_def_status(option_table_lookup("comp-lzo")));
+	assert_null(option_def_status(option_table_lookup("allow-compression")));
+	assert_false(option_table_lookup("allow-compression")->contexts & OPT_CTX_PUSH);
 	assert_string_equal(option_def_status(option_table_lookup("block-outside-dns")),
 			    "Windows only");
 	assert_null(option_def_status(option_table_lookup("pull-filter")));
@@ -1582,6 +1581,206 @@ static void test_parse_pushed(void **state)
 	assert_error_has("[PUSH-OPTIONS]:5: a pushed option may not contain a line break");
 	assert_int_equal(o->script_security, 1);
 	assert_int_equal(o->ping, 0);
+}
+
+/* ---- compression ---------------------------------------------------------- */
+
+#define P2P_CONF "dev tun\nifconfig 10.8.0.1 10.8.0.2\n"
+
+static void run_finalize(void *arg)
+{
+	void **args = arg;
+
+	*(int *)args[1] = options_finalize(args[0]);
+	/* capture() wants output even when finalize says nothing */
+	fprintf(stderr, "<end>\n");
+}
+
+/* Finalize `text` (after P2P_CONF); returns what it logged, *ret its result. */
+static char *finalize_log(struct options *o, const char *text, int *ret)
+{
+	char conf[512];
+	void *args[2] = { o, ret };
+
+	options_free(o);
+	options_init(o);
+	snprintf(conf, sizeof(conf), "%s%s", P2P_CONF, text);
+	if (parse(o, conf) != 0)
+		fail_msg("'%s' was rejected: %s", text, options_last_error());
+	return capture(STDERR_FILENO, run_finalize, args);
+}
+
+static void test_comp_parse(void **state)
+{
+	static const struct { const char *text; enum comp_alg a; bool migrate; } cases[] = {
+		{ "", COMP_ALG_NONE, false },
+		{ "compress\n", COMP_ALG_STUB, false },
+		{ "compress stub\n", COMP_ALG_STUB, false },
+		{ "compress stub-v2\n", COMP_ALG_STUB_V2, false },
+		{ "compress lz4\n", COMP_ALG_LZ4, false },
+		{ "compress lz4-v2\n", COMP_ALG_LZ4_V2, false },
+		{ "compress lzo\n", COMP_ALG_LZO, false },
+		{ "compress migrate\n", COMP_ALG_NONE, true },
+		{ "comp-lzo\n", COMP_ALG_LZO, false },
+		{ "comp-lzo yes\n", COMP_ALG_LZO, false },
+		{ "comp-lzo adaptive\n", COMP_ALG_LZO, false },
+		{ "comp-lzo no\n", COMP_ALG_LZO_STUB, false },
+		/* the last one given counts, as in 2.6 */
+		{ "compress lz4\ncomp-lzo no\n", COMP_ALG_LZO_STUB, false },
+		{ "comp-lzo no\ncompress lz4\n", COMP_ALG_LZ4, false },
+		{ "compress migrate\ncompress stub-v2\n", COMP_ALG_STUB_V2, false },
+	};
+	struct options *o = *state;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		options_free(o);
+		options_init(o);
+		if (parse(o, cases[i].text) != 0)
+			fail_msg("'%s' was rejected: %s", cases[i].text, options_last_error());
+		if (o->comp != cases[i].a || o->comp_migrate != cases[i].migrate)
+			fail_msg("'%s': comp %d migrate %d", cases[i].text, o->comp, o->comp_migrate);
+	}
+	expect_bad("compress lz5\n", "option 'compress': 'lz5' is not a compression (lz4, lz4-v2, stub, stub-v2, migrate or lzo)");
+	expect_bad("compress LZ4\n", "'LZ4' is not a compression");
+	expect_bad("compress lz4 stub\n", "option 'compress'");
+	expect_bad("comp-lzo maybe\n", "option 'comp-lzo': 'maybe' is not yes, no or adaptive");
+	expect_bad("allow-compression maybe\n", "option 'allow-compression': 'maybe' is not no, asym or yes");
+	expect_bad("allow-compression\n", "option 'allow-compression'");
+	/* a server never pushes migrate: it is how a server decides what to push */
+	assert_int_equal(options_parse_pushed(o, "compress migrate", 2), -EINVAL);
+	assert_error_has("'migrate' is not a compression a server can push");
+	assert_int_equal(options_parse_pushed(o, "allow-compression yes", 3), -EINVAL);
+}
+
+/* 2.6's default: asym as soon as a compression option is given. */
+static void test_comp_allow_defaults(void **state)
+{
+	static const struct { const char *text; enum comp_allow allow; } cases[] = {
+		{ "", COMP_ALLOW_NO },
+		{ "compress migrate\n", COMP_ALLOW_NO },
+		{ "compress\n", COMP_ALLOW_ASYM },
+		{ "compress stub-v2\n", COMP_ALLOW_ASYM },
+		{ "comp-lzo no\n", COMP_ALLOW_ASYM },
+		{ "compress lz4-v2\n", COMP_ALLOW_ASYM },
+		{ "comp-lzo\n", COMP_ALLOW_ASYM },
+		{ "allow-compression yes\n", COMP_ALLOW_YES },
+		{ "allow-compression asym\n", COMP_ALLOW_ASYM },
+		{ "compress lz4\nallow-compression yes\n", COMP_ALLOW_YES },
+		{ "allow-compression no\ncompress stub-v2\n", COMP_ALLOW_NO },
+		{ "allow-compression no\ncomp-lzo no\n", COMP_ALLOW_NO },
+		{ "allow-compression yes\nallow-compression no\n", COMP_ALLOW_NO },
+	};
+	struct options *o = *state;
+	int ret;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		finalize_log(o, cases[i].text, &ret);
+		if (ret != 0 || o->allow_compression != cases[i].allow)
+			fail_msg("'%s': finalize %d, allow %d", cases[i].text, ret,
+				 o->allow_compression);
+	}
+	/* finalize again (SIGHUP) keeps the resolved default */
+	finalize_log(o, "compress stub-v2\n", &ret);
+	assert_int_equal(options_finalize(o), 0);
+	assert_int_equal(o->allow_compression, COMP_ALLOW_ASYM);
+}
+
+static void test_comp_finalize_messages(void **state)
+{
+	struct options *o = *state;
+	char *out;
+	int ret;
+
+	/* an algorithm without "yes": receive only, and 2.6's warning */
+	out = finalize_log(o, "compress lz4-v2\n", &ret);
+	assert_int_equal(ret, 0);
+	assert_non_null(strstr(out, "WARNING: Compression for receiving enabled (--compress lz4-v2)"));
+	assert_null(strstr(out, "sending and receiving"));
+	out = finalize_log(o, "compress lz4\nallow-compression asym\n", &ret);
+	assert_non_null(strstr(out, "WARNING: Compression for receiving enabled (--compress lz4)"));
+	/* "yes" warns about both directions, even without an algorithm (2.6) */
+	out = finalize_log(o, "compress lz4\nallow-compression yes\n", &ret);
+	assert_int_equal(ret, 0);
+	assert_non_null(strstr(out, "WARNING: Compression for sending and receiving enabled"));
+	assert_null(strstr(out, "Compression for receiving enabled"));
+	out = finalize_log(o, "allow-compression yes\n", &ret);
+	assert_non_null(strstr(out, "WARNING: Compression for sending and receiving enabled"));
+	/* framing only says nothing */
+	out = finalize_log(o, "compress stub-v2\n", &ret);
+	assert_int_equal(ret, 0);
+	assert_null(strstr(out, "WARNING"));
+	out = finalize_log(o, "comp-lzo no\nallow-compression no\n", &ret);
+	assert_int_equal(ret, 0);
+	assert_null(strstr(out, "WARNING"));
+	/* LZO is framing only here, and the user is told so */
+	out = finalize_log(o, "comp-lzo yes\n", &ret);
+	assert_int_equal(ret, 0);
+	assert_non_null(strstr(out, "WARNING: --comp-lzo: this version has no LZO"));
+	assert_null(strstr(out, "Compression for receiving enabled"));
+	/* "no" and an algorithm contradict each other (2.6 refuses too) */
+	finalize_log(o, "compress lz4\nallow-compression no\n", &ret);
+	assert_int_equal(ret, -EINVAL);
+	assert_error("options: --allow-compression no conflicts with --compress lz4; use --compress stub-v2 for framing only");
+	finalize_log(o, "allow-compression no\ncomp-lzo\n", &ret);
+	assert_int_equal(ret, -EINVAL);
+	assert_error_has("--allow-compression no conflicts with --comp-lzo");
+}
+
+static void run_log_comp(void *arg)
+{
+	struct log_config cfg = { .verb = 4 };
+
+	log_configure(&cfg);
+	options_log(arg);
+	cfg.verb = 1;
+	log_configure(&cfg);
+}
+
+static void test_comp_logged(void **state)
+{
+	struct options *o = *state;
+	int ret;
+	char *out;
+
+	finalize_log(o, "compress lz4-v2\n", &ret);
+	out = capture(STDERR_FILENO, run_log_comp, o);
+	assert_non_null(strstr(out, "  comp = compress lz4-v2\n"));
+	assert_non_null(strstr(out, "  allow_compression = asym\n"));
+	finalize_log(o, "compress migrate\n", &ret);
+	out = capture(STDERR_FILENO, run_log_comp, o);
+	assert_non_null(strstr(out, "  comp = none (migrate)\n"));
+	assert_non_null(strstr(out, "  allow_compression = no\n"));
+}
+
+/* Pushed compression needs --allow-compression asym or yes, as in 2.6. */
+static void test_comp_pushed(void **state)
+{
+	struct options *o = *state;
+	int ret;
+
+	finalize_log(o, "", &ret);
+	assert_int_equal(options_parse_pushed(o, "compress lz4-v2", 1), 0);
+	assert_int_equal(options_check_pushed(o), -EINVAL);
+	assert_error_has("the server pushed compression (compress lz4-v2), which --allow-compression no does not allow");
+	/* framing only is always fine */
+	assert_int_equal(options_parse_pushed(o, "compress stub-v2", 1), 0);
+	assert_int_equal(options_check_pushed(o), 0);
+	/* a compression option in the config means asym: lz4 is taken */
+	finalize_log(o, "compress stub-v2\n", &ret);
+	assert_int_equal(options_parse_pushed(o, "compress lz4", 1), 0);
+	assert_int_equal(o->comp, COMP_ALG_LZ4);
+	assert_int_equal(options_check_pushed(o), 0);
+	/* LZO is accepted as framing, and the user warned */
+	assert_int_equal(options_parse_pushed(o, "comp-lzo yes", 1), 0);
+	assert_int_equal(options_check_pushed(o), 0);
+	finalize_log(o, "allow-compression yes\n", &ret);
+	assert_int_equal(options_parse_pushed(o, "compress lz4-v2", 1), 0);
+	assert_int_equal(options_check_pushed(o), 0);
+	finalize_log(o, "allow-compression no\ncompress stub-v2\n", &ret);
+	assert_int_equal(options_parse_pushed(o, "comp-lzo", 1), 0);
+	assert_int_equal(options_check_pushed(o), -EINVAL);
 }
 
 /* ---- finalize: client mode ------------------------------------------------ */
@@ -1898,6 +2097,11 @@ int main(void)
 		T(test_finalize_dns),
 		T(test_copy),
 		T(test_copy_defaults),
+		T(test_comp_parse),
+		T(test_comp_allow_defaults),
+		T(test_comp_finalize_messages),
+		T(test_comp_logged),
+		T(test_comp_pushed),
 	};
 #undef T
 #undef TD

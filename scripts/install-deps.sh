@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config libssl-dev liblz4-dev
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcmocka-dev
-iproute2 iputils-ping openssl openvpn iperf3 tcpdump python3-docutils"
+iproute2 iputils-ping openssl openvpn iperf3 tcpdump python3-docutils
+clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

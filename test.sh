@@ -6,4 +6,5 @@ cd "$(dirname "$0")"
 ./scripts/build.sh
 make check -j1 || { cat tests/unit_tests/*.log tests/netns/*.log 2>/dev/null | tail -n 200; exit 1; }
 # every parser's libFuzzer harness, briefly (a crash or leak fails the run)
-tests/fuzz/run.sh 10
+# (77 = SKIP: clang/libFuzzer missing, which install-deps.sh provides)
+tests/fuzz/run.sh 10 || [ $? = 77 ]

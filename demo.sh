@@ -81,5 +81,6 @@ if [ -x "$DEB" ] && [ "${MBIT_debian:-0}" != 0 ]; then
 fi
 echo
 echo "Where the daemon stands: point-to-point TLS works and interoperates with OpenVPN 2.6."
-echo "Server mode (--server/--client with push), and with it the client/server demo,"
-echo "compression and DCO arrive with the next issues; this demo stops here until then."
+echo "--client already connects to an OpenVPN 2.6 server (tests/netns/t_client.sh)."
+echo "Server mode (--server), and with it the client/server demo, and DCO arrive with"
+echo "the next issues; this demo stops here until then."

@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "log.h"
+#include "script.h"
 
 #define C OPT_CTX_CMDLINE
 #define D OPT_CTX_CCD
@@ -1502,6 +1503,128 @@ static int opt_allow_compression(struct options *o, const struct option_call *c)
 	return options_error(c, "'%s' is not no, asym or yes", c->argv[1]);
 }
 
+/* ---- scripts ------------------------------------------------------------- */
+
+/* The command is kept as written and split again when it runs; splitting it
+ * here reports a quoting slip at its line instead of when the script is due. */
+static int set_command(const struct option_call *c, char **dst)
+{
+	struct script_argv a;
+	char err[160];
+	int ret = script_argv_parse(&a, c->argv[1], err, sizeof(err));
+
+	script_argv_free(&a);
+	if (ret == -ENOMEM) {
+		options_error(c, "out of memory");
+		return ret;
+	}
+	if (ret < 0)
+		return options_error(c, "cannot split '%s' into a command: %s", c->argv[1], err);
+	return set_str(c, dst, c->argv[1]);
+}
+
+static int opt_script(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *name; size_t off; } cmds[] = {
+		{ "up", offsetof(struct options, up) },
+		{ "down", offsetof(struct options, down) },
+		{ "route-up", offsetof(struct options, route_up) },
+		{ "route-pre-down", offsetof(struct options, route_pre_down) },
+		{ "ipchange", offsetof(struct options, ipchange) },
+		{ "tls-verify", offsetof(struct options, tls_verify) },
+		{ "learn-address", offsetof(struct options, learn_address) },
+		{ "client-connect", offsetof(struct options, client_connect) },
+		{ "client-disconnect", offsetof(struct options, client_disconnect) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (strcmp(c->argv[0], cmds[i].name) == 0)
+			return set_command(c, (char **)((char *)o + cmds[i].off));
+	return options_error(c, "internal error: no script field");
+}
+
+static int opt_script_flag(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[0], "down-pre") == 0)
+		o->down_pre = true;
+	else
+		o->up_restart = true;
+	return 0;
+}
+
+static int opt_tmp_dir(struct options *o, const struct option_call *c)
+{
+	return set_str(c, &o->tmp_dir, c->argv[1]);
+}
+
+static int opt_auth_user_pass_verify(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[2], "via-env") != 0 && strcmp(c->argv[2], "via-file") != 0)
+		return options_error(c, "second parm to --auth-user-pass-verify must be 'via-env' or 'via-file'");
+	o->auth_user_pass_verify_via_file = strcmp(c->argv[2], "via-file") == 0;
+	return set_command(c, &o->auth_user_pass_verify);
+}
+
+/* "setenv opt OPTION ...": apply OPTION if this version knows it, else
+ * warn and go on, which is what the prefix asks of 2.6. */
+static int opt_setenv_opt(struct options *o, const struct option_call *c)
+{
+	const struct option_def *d;
+	struct option_call sub;
+	int n;
+
+	if (c->argc < 3)
+		return options_error(c, "'setenv opt' needs the option that follows it");
+	d = option_table_lookup(c->argv[2]);
+	if (!d) {
+		if (c->file)
+			msg(M_WARN, "%s:%d: unknown option '%s' ignored ('setenv opt')", c->file,
+			    c->line, c->argv[2]);
+		else
+			msg(M_WARN, "command line: unknown option '%s' ignored ('setenv opt')",
+			    c->argv[2]);
+		return OPT_IGNORED;
+	}
+	sub = *c;
+	sub.argv = c->argv + 2;
+	sub.argc = c->argc - 2;
+	sub.is_inline = false;
+	n = sub.argc - 1;
+	if (n < d->min_args || n > d->max_args)
+		return options_error(&sub, "takes %d to %d argument(s), not %d", d->min_args,
+				     d->max_args, n);
+	if (!(d->contexts & c->context))
+		return options_error(&sub, "not allowed here");
+	return d->handler(o, &sub);
+}
+
+/* --setenv-safe puts OPENVPN_ before the name, so that a server cannot push
+ * LD_PRELOAD or PATH into its clients' scripts. */
+static int opt_setenv(struct options *o, const struct option_call *c)
+{
+	bool safe = strcmp(c->argv[0], "setenv-safe") == 0;
+	char name[ENV_NAME_MAX + 1];
+	char *argv[4];
+	struct option_call sub;
+	int n;
+
+	if (!safe && strcmp(c->argv[1], "opt") == 0)
+		return opt_setenv_opt(o, c);
+	if (c->argc > 3)
+		return options_error(c, "takes a name and one value; quote a value with spaces");
+	n = snprintf(name, sizeof(name), "%s%s", safe ? "OPENVPN_" : "", c->argv[1]);
+	if (c->argv[1][0] == '\0' || n < 0 || (size_t)n >= sizeof(name))
+		return options_error(c, "the name must be 1 to %d characters", ENV_NAME_MAX);
+	argv[0] = c->argv[0];
+	argv[1] = name;
+	argv[2] = c->argc > 2 ? c->argv[2] : NULL;
+	argv[3] = NULL;
+	sub = *c;
+	sub.argv = argv;
+	return words_add(&sub, &o->setenv_list, &o->n_setenv);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const struct option_def option_table[] = {
@@ -1531,9 +1654,9 @@ static const struct option_def option_table[] = {
 	{ "remap-usr1", "signal", 1, 1, C, 0, opt_not_yet },
 	{ "status", "file [n]", 1, 2, C, 0, opt_not_yet },
 	{ "status-version", "n", 1, 1, C, 0, opt_not_yet },
-	{ "tmp-dir", "dir", 1, 1, C, 0, opt_not_yet },
-	{ "setenv", "name [value]", 1, 2, C | P, 0, opt_not_yet },
-	{ "setenv-safe", "name [value]", 1, 2, C | P, 0, opt_not_yet },
+	{ "tmp-dir", "dir", 1, 1, C, 0, opt_tmp_dir },
+	{ "setenv", "name [value] | opt option ...", 1, MANY, C, 0, opt_setenv },
+	{ "setenv-safe", "name [value]", 1, 2, C | P, 0, opt_setenv },
 	{ "ignore-unknown-option", "opt [opt ...]", 1, MANY, C, 0, opt_not_yet },
 	{ "script-security", "level", 1, 1, C, 0, opt_script_security },
 	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
@@ -1570,7 +1693,7 @@ static const struct option_def option_table[] = {
 	{ "connect-timeout", "n", 1, 1, C, 0, opt_connect_timeout },
 	{ "server-poll-timeout", "n", 1, 1, C, 0, opt_not_yet },
 	{ "float", "", 0, 0, C, 0, opt_float },
-	{ "ipchange", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "ipchange", "cmd", 1, 1, C, 0, opt_script },
 	{ "persist-local-ip", "", 0, 0, C, 0, opt_not_yet },
 	{ "persist-remote-ip", "", 0, 0, C, 0, opt_not_yet },
 	{ "multihome", "", 0, 0, C, 0, opt_not_yet },
@@ -1613,11 +1736,11 @@ static const struct option_def option_table[] = {
 	{ "ifconfig-nowarn", "", 0, 0, C, 0, opt_not_yet },
 	{ "persist-tun", "", 0, 0, C, 0, opt_flag },
 	{ "persist-key", "", 0, 0, C, 0, opt_flag },
-	{ "up", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "down", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "down-pre", "", 0, 0, C, 0, opt_not_yet },
+	{ "up", "cmd", 1, 1, C, 0, opt_script },
+	{ "down", "cmd", 1, 1, C, 0, opt_script },
+	{ "down-pre", "", 0, 0, C, 0, opt_script_flag },
 	{ "up-delay", "", 0, 0, C, 0, opt_not_yet },
-	{ "up-restart", "", 0, 0, C, 0, opt_not_yet },
+	{ "up-restart", "", 0, 0, C, 0, opt_script_flag },
 	{ "disable-dco", "", 0, 0, C, 0, opt_not_yet },
 
 	/* routes */
@@ -1627,8 +1750,8 @@ static const struct option_def option_table[] = {
 	{ "route-ipv6-gateway", "gw", 1, 1, C | P, 0, opt_not_yet },
 	{ "route-metric", "m", 1, 1, C | P, RT, opt_route_metric },
 	{ "route-delay", "[n [w]]", 0, 2, C | P, 0, opt_not_yet },
-	{ "route-up", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "route-pre-down", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "route-up", "cmd", 1, 1, C, 0, opt_script },
+	{ "route-pre-down", "cmd", 1, 1, C, 0, opt_script },
 	{ "route-noexec", "", 0, 0, C, 0, opt_flag },
 	{ "route-nopull", "", 0, 0, C, 0, opt_flag },
 	{ "allow-pull-fqdn", "", 0, 0, C, 0, opt_not_yet },
@@ -1762,11 +1885,11 @@ static const struct option_def option_table[] = {
 	{ "tcp-queue-limit", "n", 1, 1, C, 0, opt_not_yet },
 	{ "hash-size", "r v", 2, 2, C, 0, opt_not_yet },
 	{ "bcast-buffers", "n", 1, 1, C, 0, opt_not_yet },
-	{ "learn-address", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "client-connect", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "client-disconnect", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "learn-address", "cmd", 1, 1, C, 0, opt_script },
+	{ "client-connect", "cmd", 1, 1, C, 0, opt_script },
+	{ "client-disconnect", "cmd", 1, 1, C, 0, opt_script },
 	{ "client-crresponse", "cmd", 1, 1, C, 0, opt_not_yet },
-	{ "auth-user-pass-verify", "cmd via-env|via-file", 2, 2, C, 0, opt_not_yet },
+	{ "auth-user-pass-verify", "cmd via-env|via-file", 2, 2, C, 0, opt_auth_user_pass_verify },
 	{ "auth-user-pass-optional", "", 0, 0, C, 0, opt_not_yet },
 	{ "auth-gen-token", "[lifetime] [renewal-time] [external-auth]", 0, 3, C, 0, opt_not_yet },
 	{ "auth-gen-token-secret", "file", 1, 1, C, INL, opt_not_yet },

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "config.h"
 #include "log.h"
+#include "script.h"
 
 #define ERROR_MAX 1024
 
@@ -266,6 +267,9 @@ static const size_t string_fields[] = {
 	STR(verify_x509_name), STR(genkey_file),
 	STR(daemon_name), STR(writepid), STR(user), STR(group),
 	STR(cd), STR(chroot_dir), STR(up), STR(down), STR(auth_token),
+	STR(route_up), STR(route_pre_down), STR(ipchange), STR(tmp_dir),
+	STR(tls_verify), STR(learn_address), STR(client_connect),
+	STR(client_disconnect), STR(auth_user_pass_verify),
 };
 static const size_t file_fields[] = {
 	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
@@ -345,6 +349,7 @@ static void free_lists(struct options *o)
 	free(o->pull_filters);
 	words_list_free(&o->dhcp_options, &o->n_dhcp_options);
 	words_list_free(&o->dns, &o->n_dns);
+	words_list_free(&o->setenv_list, &o->n_setenv);
 }
 
 void options_free(struct options *o)
@@ -480,6 +485,8 @@ static void forget_shared(struct options *dst)
 	dst->n_pull_filters = 0;
 	dst->dhcp_options = dst->dns = NULL;
 	dst->n_dhcp_options = dst->n_dns = 0;
+	dst->setenv_list = NULL;
+	dst->n_setenv = 0;
 }
 
 int options_copy(struct options *dst, const struct options *src)
@@ -496,6 +503,8 @@ int options_copy(struct options *dst, const struct options *src)
 		file_field(dst, file_fields[i])->name =
 			dup_or_null(file_field_name(src, file_fields[i]), &ok);
 	if (!ok || !arrays_copy(dst, src) || pull_filters_copy(dst, src) < 0 ||
+	    words_list_copy(&dst->setenv_list, &dst->n_setenv, src->setenv_list,
+			    src->n_setenv) < 0 ||
 	    words_list_copy(&dst->dhcp_options, &dst->n_dhcp_options,
 			    src->dhcp_options, src->n_dhcp_options) < 0 ||
 	    words_list_copy(&dst->dns, &dst->n_dns, src->dns, src->n_dns) < 0) {
@@ -1388,6 +1397,7 @@ int options_finalize(struct options *o)
 	bad += finalize_ifconfig(o);
 	bad += finalize_liveness(o);
 	bad += finalize_comp(o);
+	bad += script_options_check(o) < 0;
 	return bad ? -EINVAL : 0;
 }
 

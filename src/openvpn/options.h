@@ -294,8 +294,19 @@ struct options {
 	char *group;
 	char *cd;
 	char *chroot_dir;
+	/* scripts (script.c runs them; commands are kept as written) */
 	int script_security;       /* default 1 */
 	char *up, *down;
+	char *route_up, *route_pre_down, *ipchange;
+	bool down_pre, up_restart;
+	char *tmp_dir;             /* NULL: $TMPDIR or /tmp */
+	struct option_words *setenv_list; /* --setenv name [value]; --setenv-safe
+				    * names already carry the OPENVPN_ prefix */
+	int n_setenv;
+	char *tls_verify;
+	char *learn_address, *client_connect, *client_disconnect;
+	char *auth_user_pass_verify;
+	bool auth_user_pass_verify_via_file; /* false: via-env */
 
 	/* informational commands */
 	bool show_version;

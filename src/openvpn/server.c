@@ -1,0 +1,974 @@
+/*
+ * Server mode: the event loop, the transports (UDP socket or TCP listener
+ * plus one connection per client), the userspace data path between the tun
+ * device and the clients, new clients, signals, status and pool files.
+ *
+ * Receive: datagrams in batches -> DATA_V2 by peer-id, everything else by
+ * source address -> decrypt -> source address check -> tun, or straight to
+ * another client with --client-to-client. Send: tun reads in batches ->
+ * destination lookup (host address or iroute) -> encrypt -> one sendmmsg.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "compat.h"
+#include "buf.h"
+#include "comp.h"
+#include "crypto.h"
+#include "peer.h"
+#include "ping.h"
+#include "pool.h"
+#include "process.h"
+#include "route.h"
+#include "ssl.h"
+#include "ssl_openssl.h"
+#include "status.h"
+#include "tun.h"
+#include "version.h"
+
+static const uint8_t occ_magic[16] = {
+	0x28, 0x7f, 0x34, 0x6b, 0xd4, 0xef, 0x7a, 0x81,
+	0x2d, 0x56, 0xb8, 0xd3, 0xaf, 0xc5, 0x45, 0x9c,
+};
+#define OCC_EXIT 6
+
+static void server_end(struct server *srv, enum tunnel_end end, const char *reason)
+{
+	srv->end = end;
+	srv->end_reason = reason;
+	event_loop_stop(&srv->loop);
+}
+
+/* ---- sending ---------------------------------------------------------------- */
+
+static void server_tcp_update_events(struct server *srv, struct peer *p)
+{
+	uint32_t ev = EPOLLIN | (link_wants_write(&p->tcp) ? EPOLLOUT : 0);
+
+	if (ev != p->tcp_events) {
+		event_mod(&srv->loop, link_fd(&p->tcp), ev, &p->tcp_h);
+		p->tcp_events = ev;
+	}
+}
+
+void server_send_to_peer(struct server *srv, struct peer *p, struct buf *b)
+{
+	const struct sockaddr_any *to = &p->addr.addr;
+	size_t len = buf_len(b);
+	int ret;
+
+	if (p->state == PEER_CLOSING)
+		return;
+	if (p->tcp_mode) {
+		ret = link_tcp_send(&p->tcp, b);
+		if (ret < 0 && ret != -ENOBUFS) {
+			msg(M_WARN, "%s: write TCP: %s", p->name, strerror(-ret));
+			peer_close(p, "connection-reset");
+			return;
+		}
+		server_tcp_update_events(srv, p);
+	} else {
+		ret = link_udp_send_batch(&srv->link, &b, &to, 1);
+		if (ret < 0)
+			msg_ratelimited(&srv->rl_link, M_WARN, "write UDP to %s: %s", p->name,
+					strerror(-ret));
+		if (ret != 1)
+			return;
+	}
+	p->bytes_out += len;
+	srv->st.link_write_bytes += len;
+	ping_note_sent(&p->ping, event_now_ms());
+}
+
+/* Frame and encrypt in place; false when the packet cannot go. */
+static bool server_seal(struct peer *p, struct buf *b)
+{
+	if (p->state != PEER_CONNECTED || !ssl_can_send_data(&p->ssl))
+		return false;
+	if (comp_active(&p->comp) && comp_frame(&p->comp, b) < 0)
+		return false;
+	if (ssl_encrypt(&p->ssl, b) < 0) {
+		p->drop_no_key++;
+		return false;
+	}
+	return true;
+}
+
+void server_send_payload(struct server *srv, struct peer *p, struct buf *b)
+{
+	if (server_seal(p, b))
+		server_send_to_peer(srv, p, b);
+}
+
+/* ---- client -> server ---------------------------------------------------------- */
+
+static bool is_ip_packet(const struct buf *b)
+{
+	uint8_t v;
+
+	if (buf_len(b) < 20)
+		return false;
+	v = buf_data(b)[0] >> 4;
+	return v == 4 || (v == 6 && buf_len(b) >= 40);
+}
+
+/* IPv4 source at 12, destination at 16; IPv6 at 8 and 24. */
+static int ip_family(const uint8_t *pkt)
+{
+	return (pkt[0] >> 4) == 4 ? AF_INET : AF_INET6;
+}
+
+static const uint8_t *ip_src(const uint8_t *pkt)
+{
+	return ip_family(pkt) == AF_INET ? pkt + 12 : pkt + 8;
+}
+
+static const uint8_t *ip_dst(const uint8_t *pkt)
+{
+	return ip_family(pkt) == AF_INET ? pkt + 16 : pkt + 24;
+}
+
+/* A client may only send from its own VPN addresses and its iroutes. */
+static bool source_is_peer(struct server *srv, struct peer *p, const uint8_t *pkt)
+{
+	return ptab_route_lookup(&srv->tab, ip_family(pkt), ip_src(pkt)) == p;
+}
+
+/* A decrypted payload from a client: ping, OCC exit or an IP packet. */
+static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
+{
+	const uint8_t *pkt;
+	struct peer *to;
+	char a[INET6_ADDRSTRLEN];
+	int ret;
+
+	if (comp_active(&p->comp) && comp_unframe(&p->comp, b) < 0) {
+		comp_log_drop(&p->comp, p->name);
+		return;
+	}
+	if (ping_is_ping(b))
+		return;
+	if (buf_len(b) > sizeof(occ_magic) && memcmp(buf_data(b), occ_magic, sizeof(occ_magic)) == 0) {
+		if (buf_data(b)[sizeof(occ_magic)] == OCC_EXIT) {
+			msg(M_INFO, "%s: OCC exit notification received from the client", p->name);
+			peer_close(p, "remote-exit");
+		}
+		return;
+	}
+	if (!is_ip_packet(b)) {
+		srv->st.drop_not_ip++;
+		return;
+	}
+	pkt = buf_data(b);
+	if (!source_is_peer(srv, p, pkt)) {
+		p->drop_spoofed++;
+		srv->st.drop_spoofed++;
+		msg_ratelimited(&srv->rl_drop, D_PACKET,
+				"MULTI: bad source address from client [%s], packet dropped",
+				inet_ntop(ip_family(pkt), ip_src(pkt), a, sizeof(a)));
+		return;
+	}
+	if (srv->o->client_to_client) {
+		to = ptab_route_lookup(&srv->tab, ip_family(pkt), ip_dst(pkt));
+		if (to && to != p) {
+			server_send_payload(srv, to, b);
+			return;
+		}
+	}
+	ret = tun_write(srv->tun, b);
+	if (ret < 0) {
+		srv->st.drop_tun_write++;
+		msg_ratelimited(&srv->rl_drop, M_WARN, "write to TUN/TAP %s: %s", srv->tun->ifname,
+				strerror(-ret));
+		return;
+	}
+	srv->st.tun_write_bytes += buf_len(b);
+}
+
+static void server_data_in(struct server *srv, struct peer *p, struct buf *b)
+{
+	enum crypto_verdict v = ssl_decrypt(&p->ssl, b);
+
+	if (v != CRYPTO_OK) {
+		p->drop_decrypt++;
+		if (v != CRYPTO_REPLAY || !srv->o->mute_replay_warnings)
+			msg_ratelimited(&srv->rl_drop, M_WARN, "%s: dropping data packet: %s",
+					p->name, crypto_verdict_str(v));
+		return;
+	}
+	ping_note_received(&p->ping, event_now_ms());
+	server_from_peer(srv, p, b);
+}
+
+static void server_control_in(struct peer *p, struct buf *b)
+{
+	if (ssl_recv_control(&p->ssl, b) && p->state != PEER_CLOSING) {
+		ping_note_received(&p->ping, event_now_ms());
+		peer_ssl_reschedule(p);
+	}
+}
+
+/* ---- new clients ------------------------------------------------------------------ */
+
+/* Limits before any state is spent on a hard reset from a new address. */
+static bool server_may_accept(struct server *srv)
+{
+	const struct options *o = srv->o;
+	uint64_t now = event_now_ms();
+
+	if (srv->n_peers >= (uint32_t)o->max_clients + 64 ||
+	    srv->n_connected + srv->n_handshake >= (uint32_t)o->max_clients) {
+		msg_ratelimited(&srv->rl_new, M_WARN, "MULTI: new incoming connection would exceed maximum number of clients (%d)",
+				o->max_clients);
+		return false;
+	}
+	if (o->connect_freq_n > 0) {
+		if (now - srv->freq_window_start >= (uint64_t)o->connect_freq_secs * 1000) {
+			srv->freq_window_start = now;
+			srv->freq_count = 0;
+		}
+		if (srv->freq_count >= (uint32_t)o->connect_freq_n) {
+			msg_ratelimited(&srv->rl_new, M_WARN, "MULTI: connection rate exceeded (--connect-freq %d %d)",
+					o->connect_freq_n, o->connect_freq_secs);
+			return false;
+		}
+		srv->freq_count++;
+	}
+	return true;
+}
+
+/* With --tls-auth/--tls-crypt a forged reset costs nothing: check it first. */
+static bool server_reset_authentic(struct server *srv, const struct buf *b)
+{
+	uint8_t mem[BUF_SIZE];
+	struct buf copy;
+	enum tls_wrap_status st;
+
+	if (srv->wcfg.mode == TLS_WRAP_NONE)
+		return true;
+	buf_init(&copy, mem, sizeof(mem), 0);
+	if (!buf_write(&copy, buf_data(b), buf_len(b)))
+		return false;
+	st = tls_wrap_decode(&srv->prewrap, &copy, time(NULL), NULL);
+	/* the shared window only proves the key: every client starts at id 1 */
+	return st == TLS_WRAP_OK || st == TLS_WRAP_REPLAY;
+}
+
+static void server_new_udp_peer(struct server *srv, struct buf *b,
+				const struct sockaddr_any *from)
+{
+	uint8_t op = buf_data(b)[0] >> P_OPCODE_SHIFT;
+	struct peer *p;
+
+	if ((op != P_CONTROL_HARD_RESET_CLIENT_V2 && op != P_CONTROL_HARD_RESET_CLIENT_V3) ||
+	    (buf_data(b)[0] & P_KEY_ID_MASK) != 0) {
+		srv->st.drop_unknown_source++;
+		return;
+	}
+	if (!server_reset_authentic(srv, b)) {
+		srv->st.refused_new++;
+		msg_ratelimited(&srv->rl_new, D_LOW, "TLS Error: cannot authenticate a hard reset (tls-auth/tls-crypt)");
+		return;
+	}
+	if (!server_may_accept(srv)) {
+		srv->st.refused_new++;
+		return;
+	}
+	p = peer_new(srv, from);
+	if (!p) {
+		srv->st.refused_new++;
+		return;
+	}
+	ssl_session_start(&p->ssl, false);
+	if (!ssl_recv_control(&p->ssl, b)) {
+		peer_close(p, "bad-hard-reset");
+		return;
+	}
+	msg(D_NORMAL, "%s: new client session (peer-id %u)", p->name, p->id);
+	peer_ssl_reschedule(p);
+}
+
+/* ---- UDP receive ---------------------------------------------------------------- */
+
+static uint32_t data_v2_peer_id(const struct buf *b)
+{
+	const uint8_t *d = buf_data(b);
+
+	return ((uint32_t)d[1] << 16) | ((uint32_t)d[2] << 8) | d[3];
+}
+
+/* DATA_V2 finds its client by peer-id; an authentic packet from a new
+ * address moves the client there (2.6 floats like this in server mode). */
+static void server_udp_data_v2(struct server *srv, struct buf *b, const struct sockaddr_any *from)
+{
+	struct peer *p;
+	char a[ADDR_STRLEN];
+
+	if (buf_len(b) < 4 || !(p = ptab_by_id(&srv->tab, data_v2_peer_id(b))) ||
+	    p->state == PEER_CLOSING || p->tcp_mode) {
+		srv->st.drop_bad_peer_id++;
+		return;
+	}
+	p->bytes_in += buf_len(b);
+	if (addr_equal(from, &p->addr.addr)) {
+		server_data_in(srv, p, b);
+		return;
+	}
+	if (ssl_decrypt(&p->ssl, b) != CRYPTO_OK) {
+		srv->st.drop_bad_peer_id++;
+		return;
+	}
+	msg(M_INFO, "%s: client floated to %s", p->name, addr_to_str(from, a, sizeof(a)));
+	ptab_addr_del(&srv->tab, &p->addr);
+	if (ptab_by_addr(&srv->tab, from)) {
+		/* a stale session still holds the new address: it loses it */
+		struct peer *old = ptab_by_addr(&srv->tab, from);
+
+		peer_close(old, "address-taken-by-float");
+	}
+	p->addr.addr = *from;
+	ptab_addr_add(&srv->tab, &p->addr);
+	snprintf(p->name, sizeof(p->name), "%s/%s", p->cn, a);
+	ping_note_received(&p->ping, event_now_ms());
+	server_from_peer(srv, p, b);
+}
+
+static void server_udp_packet(struct server *srv, struct buf *b, const struct sockaddr_any *from)
+{
+	struct peer *p;
+	uint8_t op;
+
+	srv->st.link_read_bytes += buf_len(b);
+	if (buf_len(b) == 0)
+		return;
+	op = buf_data(b)[0] >> P_OPCODE_SHIFT;
+	if (op == P_DATA_V2) {
+		server_udp_data_v2(srv, b, from);
+		return;
+	}
+	p = ptab_by_addr(&srv->tab, from);
+	if (!p) {
+		if (op == P_DATA_V1)
+			srv->st.drop_unknown_source++;
+		else
+			server_new_udp_peer(srv, b, from);
+		return;
+	}
+	p->bytes_in += buf_len(b);
+	if (op == P_DATA_V1)
+		server_data_in(srv, p, b);
+	else
+		server_control_in(p, b);
+}
+
+static void server_reset_rx(struct server *srv)
+{
+	unsigned i;
+
+	for (i = 0; i < SERVER_BATCH; i++)
+		buf_reset(&srv->rx[i], BUF_HEADROOM);
+}
+
+static void server_udp_readable(struct server *srv)
+{
+	int n, i;
+
+	do {
+		server_reset_rx(srv);
+		n = link_udp_recv_batch(&srv->link, srv->rx, srv->from, SERVER_BATCH);
+		if (n < 0) {
+			msg_ratelimited(&srv->rl_link, M_WARN, "read UDP: %s", strerror(-n));
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			/* one spelling per client address: v4-mapped becomes IPv4 */
+			addr_unmap(&srv->from[i]);
+			server_udp_packet(srv, &srv->rx[i], &srv->from[i]);
+		}
+	} while (n == SERVER_BATCH && !srv->loop.stop);
+}
+
+/* ---- TCP ------------------------------------------------------------------------------ */
+
+static void server_tcp_packet(struct server *srv, struct peer *p, struct buf *b)
+{
+	uint8_t op;
+
+	srv->st.link_read_bytes += buf_len(b);
+	p->bytes_in += buf_len(b);
+	if (buf_len(b) == 0)
+		return;
+	op = buf_data(b)[0] >> P_OPCODE_SHIFT;
+	if (op == P_DATA_V2 && (buf_len(b) < 4 || data_v2_peer_id(b) != p->id)) {
+		srv->st.drop_bad_peer_id++;
+		return;
+	}
+	if (op == P_DATA_V1 || op == P_DATA_V2) {
+		server_data_in(srv, p, b);
+	} else if (p->state == PEER_HANDSHAKE && !p->ssl.peer_sid_known) {
+		/* the first packet of a connection must be the client's reset */
+		if (op != P_CONTROL_HARD_RESET_CLIENT_V2 && op != P_CONTROL_HARD_RESET_CLIENT_V3) {
+			peer_close(p, "bad-first-packet");
+			return;
+		}
+		if (!ssl_recv_control(&p->ssl, b)) {
+			peer_close(p, "bad-hard-reset");
+			return;
+		}
+		peer_ssl_reschedule(p);
+	} else {
+		server_control_in(p, b);
+	}
+}
+
+static void server_tcp_ready(struct event_handler *h, uint32_t events)
+{
+	struct peer *p = container_of(h, struct peer, tcp_h);
+	struct server *srv = p->srv;
+	int n, i;
+
+	if (events & EPOLLOUT) {
+		if (link_flush(&p->tcp) < 0) {
+			peer_close(p, "connection-reset");
+			return;
+		}
+		server_tcp_update_events(srv, p);
+	}
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	do {
+		server_reset_rx(srv);
+		n = link_tcp_recv_batch(&p->tcp, srv->rx, SERVER_BATCH);
+		if (n < 0) {
+			if (n != -EAGAIN)
+				peer_close(p, n == LINK_ECLOSED ? "connection-reset" : "tcp-error");
+			return;
+		}
+		for (i = 0; i < n && p->state != PEER_CLOSING; i++)
+			server_tcp_packet(srv, p, &srv->rx[i]);
+	} while (n == SERVER_BATCH && p->state != PEER_CLOSING);
+}
+
+static void server_tcp_accept(struct server *srv)
+{
+	struct link conn;
+	struct peer *p;
+	char a[ADDR_STRLEN];
+	int ret;
+
+	for (;;) {
+		memset(&conn, 0, sizeof(conn));
+		ret = link_tcp_accept(&srv->link, &conn);
+		if (ret == -EAGAIN)
+			return;
+		if (ret < 0) {
+			msg_ratelimited(&srv->rl_link, M_WARN, "TCP accept: %s", strerror(-ret));
+			return;
+		}
+		if (!server_may_accept(srv) || !(p = peer_new(srv, NULL))) {
+			srv->st.refused_new++;
+			link_close(&conn);
+			continue;
+		}
+		p->tcp_mode = true;
+		p->tcp = conn;
+		p->tcp_h.cb = server_tcp_ready;
+		p->tcp_events = EPOLLIN;
+		p->addr.addr = conn.peer;
+		snprintf(p->name, sizeof(p->name), "%s", addr_to_str(&conn.peer, a, sizeof(a)));
+		msg(M_INFO, "TCP connection established with %s", p->name);
+		if (event_add(&srv->loop, link_fd(&p->tcp), EPOLLIN, &p->tcp_h) < 0) {
+			peer_close(p, "epoll");
+			continue;
+		}
+		ssl_session_start(&p->ssl, false);
+		peer_ssl_reschedule(p);
+	}
+}
+
+static void server_link_ready(struct event_handler *h, uint32_t events)
+{
+	struct server *srv = container_of(h, struct server, link_h);
+
+	(void)events;
+	if (srv->tcp)
+		server_tcp_accept(srv);
+	else
+		server_udp_readable(srv);
+}
+
+/* ---- tun -> clients ---------------------------------------------------------------- */
+
+static void server_tun_readable(struct event_handler *h, uint32_t events)
+{
+	struct server *srv = container_of(h, struct server, tun_h);
+	struct buf *pkts[SERVER_BATCH];
+	const struct sockaddr_any *to[SERVER_BATCH];
+	struct peer *dest[SERVER_BATCH];
+	unsigned n = 0, i;
+	int ret;
+
+	(void)events;
+	for (i = 0; i < SERVER_BATCH; i++) {
+		struct buf *b = &srv->tx[i];
+		struct peer *p;
+
+		buf_reset(b, BUF_HEADROOM);
+		ret = (int)tun_read(srv->tun, b);
+		if (ret == -EAGAIN || ret == 0)
+			break;
+		if (ret < 0) {
+			msg_ratelimited(&srv->rl_drop, M_WARN, "read from TUN/TAP %s: %s",
+					srv->tun->ifname, strerror(-ret));
+			break;
+		}
+		srv->st.tun_read_bytes += buf_len(b);
+		if (!is_ip_packet(b) ||
+		    !(p = ptab_route_lookup(&srv->tab, ip_family(buf_data(b)), ip_dst(buf_data(b))))) {
+			srv->st.drop_no_route++;
+			continue;
+		}
+		if (!server_seal(p, b))
+			continue;
+		if (p->tcp_mode) {
+			server_send_to_peer(srv, p, b);
+			continue;
+		}
+		pkts[n] = b;
+		to[n] = &p->addr.addr;
+		dest[n] = p;
+		n++;
+	}
+	if (n == 0)
+		return;
+	ret = link_udp_send_batch(&srv->link, pkts, to, n);
+	if (ret < 0) {
+		msg_ratelimited(&srv->rl_link, M_WARN, "write UDP: %s", strerror(-ret));
+		return;
+	}
+	for (i = 0; i < (unsigned)ret; i++) {
+		dest[i]->bytes_out += buf_len(pkts[i]);
+		srv->st.link_write_bytes += buf_len(pkts[i]);
+		ping_note_sent(&dest[i]->ping, event_now_ms());
+	}
+}
+
+/* ---- status and pool files ------------------------------------------------------------ */
+
+void server_status_changed(struct server *srv)
+{
+	(void)srv;	/* the file follows on its interval, as 2.6 */
+}
+
+static void server_write_status(struct server *srv)
+{
+	uint32_t n = srv->n_connected, nc = 0, nr = 0;
+	struct status_client *cl = calloc(n ? n : 1, sizeof(*cl));
+	struct status_route *rt = calloc(n ? (size_t)n * PEER_MAX_ROUTES : 1, sizeof(*rt));
+	char (*real)[ADDR_STRLEN] = calloc(n ? n : 1, sizeof(*real));
+	char (*virt)[64] = calloc(n ? (size_t)n * PEER_MAX_ROUTES : 1, sizeof(*virt));
+	struct status_server s;
+	struct peer *p;
+	int i;
+
+	if (!cl || !rt || !real || !virt)
+		goto out;
+	for (p = srv->peers; p && nc < n; p = p->next) {
+		if (p->state != PEER_CONNECTED)
+			continue;
+		status_real_addr(p->tcp_mode ? &p->tcp.peer : &p->addr.addr, real[nc],
+				 sizeof(real[nc]));
+		cl[nc] = (struct status_client) {
+			.common_name = p->cn, .real_addr = real[nc],
+			.has_v4 = p->has_v4, .v4 = p->v4, .has_v6 = p->has_v6, .v6 = p->v6,
+			.bytes_in = p->bytes_in, .bytes_out = p->bytes_out,
+			.connected_since = p->connected_since, .client_id = p->id,
+			.peer_id = p->id, .cipher = p->ssl.neg.cipher,
+		};
+		for (i = 0; i < p->n_routes; i++) {
+			const struct vprefix *k = &p->routes[i].key;
+
+			if ((k->family == AF_INET && k->bits == 32) ||
+			    (k->family == AF_INET6 && k->bits == 128))
+				inet_ntop(k->family, k->addr, virt[nr], sizeof(virt[nr]));
+			else
+				vprefix_to_str(k, virt[nr], sizeof(virt[nr]));
+			rt[nr] = (struct status_route) {
+				.virt = virt[nr], .common_name = p->cn, .real_addr = real[nc],
+				.last_ref = p->connected_since,
+			};
+			nr++;
+		}
+		nc++;
+	}
+	s = (struct status_server) {
+		.title = version_title(), .now = time(NULL), .clients = cl, .n_clients = nc,
+		.routes = rt, .n_routes = nr,
+	};
+	status_write_file(&s, srv->o->status_version, srv->o->status_file);
+out:
+	free(cl);
+	free(rt);
+	free(real);
+	free(virt);
+}
+
+static void server_status_due(struct timer *tm)
+{
+	struct server *srv = container_of(tm, struct server, status_timer);
+
+	server_write_status(srv);
+	timer_arm(&srv->loop, tm, (uint64_t)srv->o->status_secs * 1000);
+}
+
+static void server_persist_due(struct timer *tm)
+{
+	struct server *srv = container_of(tm, struct server, persist_timer);
+
+	pool_persist_save(srv->pool, srv->o->pool_persist_file);
+	timer_arm(&srv->loop, tm, (uint64_t)srv->o->pool_persist_secs * 1000);
+}
+
+/* ---- signals ------------------------------------------------------------------------ */
+
+static void server_log_stats(const struct server *srv)
+{
+	const struct server_stats *st = &srv->st;
+
+	msg(M_INFO, "SERVER STATISTICS: %u clients connected, %u in handshake, %llu since start",
+	    srv->n_connected, srv->n_handshake, (unsigned long long)st->clients_total);
+	msg(M_INFO, "TUN/TAP read bytes,%llu", (unsigned long long)st->tun_read_bytes);
+	msg(M_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)st->tun_write_bytes);
+	msg(M_INFO, "TCP/UDP read bytes,%llu", (unsigned long long)st->link_read_bytes);
+	msg(M_INFO, "TCP/UDP write bytes,%llu", (unsigned long long)st->link_write_bytes);
+	msg(M_INFO, "Dropped: no route %llu, unknown source %llu, bad peer-id %llu, spoofed source %llu, not IP %llu, tun write %llu, refused new %llu",
+	    (unsigned long long)st->drop_no_route, (unsigned long long)st->drop_unknown_source,
+	    (unsigned long long)st->drop_bad_peer_id, (unsigned long long)st->drop_spoofed,
+	    (unsigned long long)st->drop_not_ip, (unsigned long long)st->drop_tun_write,
+	    (unsigned long long)st->refused_new);
+}
+
+static void server_exit_due(struct timer *tm)
+{
+	struct server *srv = container_of(tm, struct server, exit_timer);
+
+	server_end(srv, TUNNEL_EXIT, "exit-with-notification");
+}
+
+/* --explicit-exit-notify: tell every client to reconnect (2 = elsewhere). */
+static void server_exit_requested(struct server *srv, const char *reason)
+{
+	struct peer *p;
+
+	if (srv->o->explicit_exit_notify <= 0 || timer_pending(&srv->exit_timer)) {
+		server_end(srv, TUNNEL_EXIT, reason);
+		return;
+	}
+	msg(M_INFO, "%s received, sending exit notification to the clients", reason);
+	for (p = srv->peers; p; p = p->next) {
+		if (p->state != PEER_CONNECTED)
+			continue;
+		ssl_send_control_message(&p->ssl, srv->o->explicit_exit_notify >= 2 ?
+					 "RESTART,[N]" : "RESTART");
+		peer_ssl_reschedule(p);
+	}
+	timer_arm(&srv->loop, &srv->exit_timer, 2000);
+}
+
+static void server_signal(struct event_loop *loop, int signo)
+{
+	struct server *srv = container_of(loop, struct server, loop);
+
+	switch (signo) {
+	case SIGTERM:
+		server_exit_requested(srv, "SIGTERM");
+		break;
+	case SIGINT:
+		server_exit_requested(srv, "SIGINT");
+		break;
+	case SIGHUP:
+		server_end(srv, TUNNEL_RESTART_HARD, "SIGHUP");
+		break;
+	case SIGUSR1:
+		server_end(srv, TUNNEL_RESTART_SOFT, "SIGUSR1");
+		break;
+	case SIGUSR2:
+		server_log_stats(srv);
+		if (srv->o->status_file)
+			server_write_status(srv);
+		break;
+	}
+}
+
+/* ---- setup ------------------------------------------------------------------------- */
+
+static int server_open_tun(struct server *srv)
+{
+	struct tunnel_persist *p = srv->persist;
+	const struct options *o = srv->o;
+	int ret;
+
+	if (!p->tun_open) {
+		struct tun_config cfg = { .dev = o->dev, .dev_type = o->dev_type,
+					  .dev_node = o->dev_node };
+
+		tun_init(&p->tun);
+		route_state_init(&p->routes);
+		ret = tun_open(&p->tun, &cfg);
+		if (ret < 0)
+			return ret;
+		p->tun_open = true;
+		msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
+		ret = route_ifconfig_apply(o, p->tun.ifindex, &p->routes);
+		if (ret == 0)
+			ret = route_apply(o, p->tun.ifindex, &p->routes);
+		if (ret < 0)
+			return ret;
+	} else {
+		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
+	}
+	srv->tun = &p->tun;
+	return event_add(&srv->loop, srv->tun->fd, EPOLLIN, &srv->tun_h);
+}
+
+static int server_open_pool(struct server *srv)
+{
+	const struct options *o = srv->o;
+	enum pool_topology topo = o->topology == TOP_SUBNET ? POOL_TOPO_SUBNET :
+				  o->topology == TOP_P2P ? POOL_TOPO_P2P : POOL_TOPO_NET30;
+	struct pool_config cfg = { .topology = topo, .duplicate_cn = o->duplicate_cn };
+	int ret;
+
+	if (o->server_set && !o->server_nopool) {
+		ret = pool_config_server(&cfg, topo, o->server_net, o->server_mask, NULL);
+		if (ret < 0)
+			return ret;
+	} else if (o->pool_set) {
+		cfg.has_v4 = true;
+		cfg.v4_start = o->pool_start;
+		cfg.v4_end = o->pool_end;
+		cfg.v4_netmask = o->pool_netmask;
+	}
+	if (o->server_ipv6_set) {
+		ret = pool_config_server_ipv6(&cfg, &o->server_ipv6, (unsigned)o->server_ipv6_bits,
+					      NULL);
+		if (ret < 0)
+			return ret;
+	} else if (o->pool_ipv6_set) {
+		cfg.has_v6 = true;
+		cfg.v6_base = o->pool_ipv6;
+		cfg.v6_bits = (unsigned)o->pool_ipv6_bits;
+	}
+	if (!cfg.has_v4 && !cfg.has_v6)
+		return 0;
+	ret = pool_init(&srv->pool, &cfg);
+	if (ret < 0)
+		return ret;
+	if (o->pool_persist_file) {
+		ret = pool_persist_load(srv->pool, o->pool_persist_file);
+		if (ret < 0)
+			msg(M_WARN, "ifconfig-pool-persist: cannot read %s: %s",
+			    o->pool_persist_file, strerror(-ret));
+	}
+	return 0;
+}
+
+static int server_open_transport(struct server *srv)
+{
+	const struct options *o = srv->o;
+	struct sockaddr_any local;
+	int family = proto_family(o->proto);
+	int ret;
+
+	ret = addr_resolve(o->local, o->lport, family == AF_UNSPEC ? AF_INET6 : family,
+			   srv->tcp ? SOCK_STREAM : SOCK_DGRAM, true, &local, 1);
+	if (ret < 0 && family == AF_UNSPEC)
+		ret = addr_resolve(o->local, o->lport, AF_INET, srv->tcp ? SOCK_STREAM : SOCK_DGRAM,
+				   true, &local, 1);
+	if (ret < 0) {
+		msg(M_ERR, "cannot resolve the local address %s:%s: %s", o->local ? o->local : "",
+		    o->lport, strerror(-ret));
+		return ret;
+	}
+	srv->lopts = (struct link_opts) { .sndbuf = o->sndbuf, .rcvbuf = o->rcvbuf,
+					  .mark = o->mark, .ipv6_only = o->bind_ipv6_only };
+	if (srv->tcp)
+		ret = link_tcp_listen(&srv->link, &local, addr_family(&local), &srv->lopts);
+	else
+		ret = link_udp_open(&srv->link, &local, addr_family(&local), &srv->lopts);
+	if (ret < 0)
+		return ret;
+	return event_add(&srv->loop, link_fd(&srv->link), EPOLLIN, &srv->link_h);
+}
+
+static int server_local_addresses(struct server *srv)
+{
+	const struct options *o = srv->o;
+	char text[INET6_ADDRSTRLEN + 8], *slash;
+
+	if (o->ifconfig_local && inet_pton(AF_INET, o->ifconfig_local, &srv->local_v4) == 1)
+		srv->has_local_v4 = true;
+	if (o->ifconfig_ipv6_local) {
+		snprintf(text, sizeof(text), "%s", o->ifconfig_ipv6_local);
+		slash = strchr(text, '/');
+		if (slash)
+			*slash = '\0';
+		srv->has_local_v6 = inet_pton(AF_INET6, text, &srv->local_v6) == 1;
+	}
+	return 0;
+}
+
+static int server_setup(struct server *srv)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+	const struct options *o = srv->o;
+	unsigned i;
+	int ret;
+
+	ret = event_loop_init(&srv->loop);
+	if (ret == 0)
+		ret = event_signals(&srv->loop, sigs, ARRAY_SIZE(sigs), server_signal);
+	if (ret < 0)
+		return ret;
+	srv->tcp = proto_is_tcp(o->proto);
+	srv->tun_h.cb = server_tun_readable;
+	srv->link_h.cb = server_link_ready;
+	srv->rl_drop = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	srv->rl_new = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	srv->rl_link = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	timer_init(&srv->status_timer, server_status_due);
+	timer_init(&srv->persist_timer, server_persist_due);
+	timer_init(&srv->exit_timer, server_exit_due);
+	ret = ptab_init(&srv->tab, (uint32_t)o->max_clients + 64);
+	if (ret < 0)
+		return ret;
+	if (srv->persist->tls_ctx) {
+		srv->tls_ctx = srv->persist->tls_ctx;
+	} else {
+		ret = ssl_ctx_new(o, &srv->tls_ctx);
+		if (ret < 0)
+			return ret;
+		if (o->persist_key)
+			srv->persist->tls_ctx = srv->tls_ctx;
+	}
+	ret = ssl_wrap_config(o, &srv->wcfg, &srv->wrap_key);
+	if (ret < 0)
+		return ret;
+	if (srv->wcfg.mode != TLS_WRAP_NONE) {
+		srv->wcfg.key = &srv->wrap_key;
+		ret = tls_wrap_init(&srv->prewrap, &srv->wcfg);
+		if (ret < 0)
+			return ret;
+	}
+	srv->mem = malloc((size_t)2 * SERVER_BATCH * BUF_SIZE);
+	if (!srv->mem)
+		return -ENOMEM;
+	for (i = 0; i < SERVER_BATCH; i++) {
+		buf_init(&srv->rx[i], srv->mem + (size_t)i * BUF_SIZE, BUF_SIZE, BUF_HEADROOM);
+		buf_init(&srv->tx[i], srv->mem + (size_t)(SERVER_BATCH + i) * BUF_SIZE, BUF_SIZE,
+			 BUF_HEADROOM);
+	}
+	return server_local_addresses(srv);
+}
+
+static int server_drop_privileges(struct server *srv)
+{
+	struct process_ids ids;
+	int ret;
+
+	if (srv->persist->privs_dropped)
+		return 0;
+	srv->persist->privs_dropped = true;
+	ret = process_lookup_ids(srv->o->user, srv->o->group, &ids);
+	if (ret == 0 && srv->o->chroot_dir)
+		ret = process_chroot(srv->o->chroot_dir);
+	return ret ? ret : process_drop_privileges(&ids);
+}
+
+static int server_start(struct server *srv)
+{
+	const struct options *o = srv->o;
+	int ret;
+
+	ret = server_open_pool(srv);
+	if (ret == 0)
+		ret = server_open_tun(srv);
+	if (ret == 0)
+		ret = server_open_transport(srv);
+	if (ret == 0)
+		ret = server_drop_privileges(srv);
+	if (ret < 0)
+		return ret;
+	if (o->status_file)
+		timer_arm(&srv->loop, &srv->status_timer, 0);
+	if (srv->pool && o->pool_persist_file && o->pool_persist_secs > 0)
+		timer_arm(&srv->loop, &srv->persist_timer, (uint64_t)o->pool_persist_secs * 1000);
+	msg(M_INFO, "Initialization Sequence Completed");
+	srv->persist->restarts = 0;
+	return 0;
+}
+
+static void server_teardown(struct server *srv)
+{
+	if (srv->o->status_file && srv->end != TUNNEL_FATAL)
+		server_write_status(srv);
+	while (srv->peers)
+		peer_free(srv->peers);
+	if (srv->pool && srv->o->pool_persist_file)
+		pool_persist_save(srv->pool, srv->o->pool_persist_file);
+	if (srv->tun)
+		event_del(&srv->loop, srv->tun->fd);
+	link_close(&srv->link);
+	if (srv->wcfg.mode != TLS_WRAP_NONE)
+		tls_wrap_free(&srv->prewrap);
+	keyfile_wipe(&srv->wrap_key);
+	if (srv->tls_ctx && srv->tls_ctx != srv->persist->tls_ctx)
+		ssl_ctx_free(srv->tls_ctx);
+	pool_free(srv->pool);
+	ptab_free(&srv->tab);
+	event_loop_free(&srv->loop);
+	free(srv->mem);
+	if (srv->end != TUNNEL_RESTART_SOFT || !srv->o->persist_tun)
+		tunnel_persist_release_tun(srv->persist);
+}
+
+enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persist)
+{
+	struct server *srv = calloc(1, sizeof(*srv));
+	enum tunnel_end end;
+
+	if (!srv) {
+		msg(M_ERR, "out of memory");
+		return TUNNEL_FATAL;
+	}
+	srv->o = o;
+	srv->persist = persist;
+	srv->end = TUNNEL_FATAL;
+	if (server_setup(srv) < 0 || server_start(srv) < 0) {
+		srv->end = TUNNEL_FATAL;
+		srv->end_reason = "setup";
+	} else {
+		srv->end = TUNNEL_EXIT;
+		event_loop_run(&srv->loop);
+		if (srv->end == TUNNEL_RESTART_SOFT || srv->end == TUNNEL_RESTART_HARD)
+			msg(M_INFO, "%s[%s,%s] received, process restarting",
+			    srv->end_reason ? srv->end_reason : "signal",
+			    srv->end == TUNNEL_RESTART_HARD ? "hard" : "soft", "server");
+		else
+			msg(M_INFO, "%s received, process exiting",
+			    srv->end_reason ? srv->end_reason : "signal");
+		server_log_stats(srv);
+	}
+	server_teardown(srv);
+	end = srv->end;
+	free(srv);
+	return end;
+}

@@ -1,0 +1,81 @@
+/*
+ * Server mode (--mode server / --server): one tun device, one UDP socket or
+ * TCP listener, many clients (struct peer). Packets from the tun device find
+ * their client by destination VPN address (host address or iroute); packets
+ * from the network find it by peer-id (DATA_V2) or transport address.
+ */
+#ifndef SERVER_H
+#define SERVER_H
+
+#include "datapath.h"
+#include "event.h"
+#include "keyfile.h"
+#include "log.h"
+#include "peer_table.h"
+#include "socket.h"
+#include "tls_wrap.h"
+
+#define SERVER_BATCH 32
+
+struct peer;
+struct pool;
+struct ssl_ctx;
+
+struct server_stats {
+	uint64_t tun_read_bytes, tun_write_bytes;
+	uint64_t link_read_bytes, link_write_bytes;
+	uint64_t drop_no_route;          /* tun packet for no client */
+	uint64_t drop_unknown_source;    /* not a client, not a hard reset */
+	uint64_t drop_bad_peer_id;       /* DATA_V2 for no client, or another's id */
+	uint64_t drop_not_ip, drop_tun_write;
+	uint64_t drop_spoofed;           /* source not the client's address/iroute */
+	uint64_t refused_new;            /* hard resets refused: limits, flood, auth */
+	uint64_t clients_total;
+};
+
+struct server {
+	const struct options *o;
+	struct tunnel_persist *persist;
+	struct event_loop loop;
+	struct tun *tun;
+	struct event_handler tun_h, link_h;
+	uint32_t link_events;
+	struct link link;                /* UDP socket or TCP listener */
+	struct link_opts lopts;
+	bool tcp;
+	struct ssl_ctx *tls_ctx;
+	struct tls_wrap_config wcfg;
+	struct static_key wrap_key;
+	struct tls_wrap_ctx prewrap;     /* checks hard resets before any state */
+	struct pool *pool;
+	struct peer_table tab;
+	struct peer *peers;              /* every peer, newest first */
+	uint32_t n_peers, n_connected, n_handshake;
+	uint64_t freq_window_start;      /* --connect-freq */
+	uint32_t freq_count;
+	struct timer status_timer, persist_timer, exit_timer;
+	enum tunnel_end end;
+	const char *end_reason;
+	uint8_t *mem;
+	struct buf rx[SERVER_BATCH];
+	struct buf tx[SERVER_BATCH];
+	struct sockaddr_any from[SERVER_BATCH];
+	struct ratelimit rl_drop, rl_new, rl_link;
+	struct server_stats st;
+	/* server side of the tun: the addresses routed to the tun itself */
+	struct in_addr local_v4;
+	bool has_local_v4;
+	struct in6_addr local_v6;
+	bool has_local_v6;
+};
+
+enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persist);
+
+/* For peer.c: send one finished packet (control or data) to a client. */
+void server_send_to_peer(struct server *srv, struct peer *p, struct buf *b);
+/* For peer.c: frame, encrypt and send a data-channel payload (pings). */
+void server_send_payload(struct server *srv, struct peer *p, struct buf *b);
+/* The pool, for peer.c (NULL without one). */
+void server_status_changed(struct server *srv);
+
+#endif

@@ -1,0 +1,211 @@
+#!/bin/bash
+# Server mode: our daemon runs Debian's sample server.conf (changed only in
+# addresses, file paths and the lines a case adds) with Debian openvpn 2.6
+# clients and ours, each client in its own namespace.
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_debian_openvpn
+[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+EX=/usr/share/doc/openvpn/examples
+KEYS=$EX/sample-keys
+[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.key" ] ||
+	skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+netns_star 3 || { fail "namespace setup"; finish; }
+C0=${STAR_NS[0]} C1=${STAR_NS[1]} C2=${STAR_NS[2]}
+IROUTE_NET=10.99.$OCTET
+
+# More client certificates from the sample CA, so that clients have their
+# own names without --duplicate-cn. (The sample's client-ec.crt is refused by
+# Debian's own server too: its client does not present it.)
+for n in 3 4; do
+	openssl req -new -newkey rsa:2048 -nodes -subj "/CN=Test-Client-$n" \
+		-keyout "$WORK/client$n.key" -out "$WORK/client$n.csr" 2>/dev/null &&
+	openssl x509 -req -in "$WORK/client$n.csr" -CA "$KEYS/ca.crt" -CAkey "$KEYS/ca.key" \
+		-CAcreateserial -CAserial "$WORK/ca.srl" -days 2 -out "$WORK/client$n.crt" 2>/dev/null ||
+		{ fail "cannot sign a client certificate with the sample CA"; finish; }
+done
+
+# server_conf NAME [extra config lines...]
+server_conf() {
+	local name=$1 line
+	shift
+	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-$name.txt|" \
+		-e "s|^status .*|status $WORK/status-$name.log 1|" \
+		"$EX/sample-config-files/server.conf" >"$WORK/server-$name.conf"
+	echo >>"$WORK/server-$name.conf"	# the sample's last line has no newline
+	for line in "$@"; do
+		echo "$line" >>"$WORK/server-$name.conf"
+	done
+}
+
+# client_conf NAME CERT KEY [extra lines...]
+client_conf() {
+	local name=$1 cert=$2 key=$3 line
+	shift 3
+	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
+		-e "s|^cert .*|cert $cert|" -e "s|^key .*|key $key|" \
+		"$EX/sample-config-files/client.conf" >"$WORK/client-$name.conf"
+	echo >>"$WORK/client-$name.conf"
+	for line in "$@"; do
+		echo "$line" >>"$WORK/client-$name.conf"
+	done
+}
+
+start_server() {
+	start_in "$NS_A" "$WORK/server-$1.log" "$OPENVPN_BIN" --cd "$KEYS" --config "$WORK/server-$1.conf"
+	PID_S=$LAST_PID
+	wait_log "$WORK/server-$1.log" 'Initialization Sequence Completed' 15
+}
+
+# start_client NS NAME BINARY: sets LAST_PID
+start_client() {
+	start_in "$1" "$WORK/$2.log" "$3" --cd "$KEYS" --config "$WORK/client-$2.conf"
+}
+
+# tun_addr NS: the client's IPv4 VPN address
+tun_addr() {
+	ip -n "$1" -o -4 addr show | awk '/ tun/ {sub("/.*", "", $4); print $4; exit}'
+}
+
+stop_all() {
+	local pid
+	for pid in "$@"; do
+		stop_pid "$pid"
+	done
+}
+
+# ---- UDP, IPv4 and IPv6 in the tunnel, two Debian clients and ours ---------
+case_udp() {
+	local a0 a1 a2 rows
+	server_conf udp "server-ipv6 fd00:8:$OCTET::/64"
+	client_conf deb0 client.crt client.key
+	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key"
+	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+	start_server udp || { fail "udp: our server did not start"; return; }
+	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; local p0=$LAST_PID
+	start_client "$C1" deb1 "$DEBIAN_OPENVPN"; local p1=$LAST_PID
+	start_client "$C2" ours2 "$OPENVPN_BIN"; local p2=$LAST_PID
+	if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+		wait_log "$WORK/deb1.log" 'Initialization Sequence Completed' 30 &&
+		wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30; then
+		pass "udp: two Debian clients and ours connected to our server"
+	else
+		fail "udp: not every client connected"
+	fi
+	a0=$(tun_addr "$C0") a1=$(tun_addr "$C1") a2=$(tun_addr "$C2")
+	if [ -n "$a0" ] && [ -n "$a1" ] && [ -n "$a2" ] && [ "$a0" != "$a1" ] && [ "$a1" != "$a2" ]; then
+		pass "udp: pool addresses $a0, $a1, $a2"
+	else
+		fail "udp: pool addresses '$a0' '$a1' '$a2'"
+	fi
+	if ping_ok "$C0" 10.8.0.1 && ping_ok "$C1" 10.8.0.1 1400 && ping_ok "$C2" 10.8.0.1 &&
+		ping_ok "$NS_A" "$a0" && ping_ok "$NS_A" "$a1" && ping_ok "$NS_A" "$a2" 1400; then
+		pass "udp: IPv4 ping both ways with each client (56 and 1400 bytes)"
+	else
+		fail "udp: IPv4 ping across the tunnels"
+	fi
+	if ping_ok "$C0" "fd00:8:$OCTET::1" && ping_ok "$C1" "fd00:8:$OCTET::1" &&
+		ping_ok "$C2" "fd00:8:$OCTET::1" 1200; then
+		pass "udp: IPv6 ping inside the tunnel from every client"
+	else
+		fail "udp: IPv6 ping inside the tunnel"
+	fi
+	# without --client-to-client, client traffic goes through the server's
+	# kernel, which does not forward here
+	if ping_ok "$C0" "$a1" 56 2; then
+		fail "udp: client-to-client traffic passed without --client-to-client"
+	else
+		pass "udp: no client-to-client without --client-to-client"
+	fi
+	sleep 1.5
+	rows=$(grep -c '^Test-Client' "$WORK/status-udp.log")
+	if [ "$rows" = 3 ] && grep -q "^$a2,Test-Client-3," "$WORK/status-udp.log"; then
+		pass "udp: status file lists 3 clients with their virtual addresses"
+	else
+		fail "udp: status file has $rows client rows"
+		cat "$WORK/status-udp.log"
+	fi
+	stop_all "$p0" "$p1" "$p2" "$PID_S"
+	if grep -q '^Test-Client-4,' "$WORK/ipp-udp.txt" 2>/dev/null; then
+		pass "udp: ifconfig-pool-persist file written: $(tr '\n' ' ' <"$WORK/ipp-udp.txt")"
+	else
+		fail "udp: no ifconfig-pool-persist file"
+	fi
+}
+
+# ---- client-config-dir, iroute, client-to-client, source checks -------------
+case_ccd() {
+	local a0 a2 dropped
+	mkdir -p "$WORK/ccd"
+	echo "iroute $IROUTE_NET.0 255.255.255.0" >"$WORK/ccd/Test-Client"
+	echo "disable" >"$WORK/ccd/Test-Client-4"
+	server_conf ccd "client-config-dir $WORK/ccd" "client-to-client" \
+		"route $IROUTE_NET.0 255.255.255.0" "push \"route $IROUTE_NET.0 255.255.255.0\""
+	client_conf deb0 client.crt client.key
+	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key"
+	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+	# the network behind the client (lo: no dummy module needed)
+	ip -n "$C0" addr add "$IROUTE_NET.1/24" dev lo
+	start_server ccd || { fail "ccd: our server did not start"; return; }
+	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; local p0=$LAST_PID
+	start_client "$C1" deb1 "$DEBIAN_OPENVPN"; local p1=$LAST_PID
+	start_client "$C2" ours2 "$OPENVPN_BIN"; local p2=$LAST_PID
+	wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+		wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 ||
+		fail "ccd: clients did not connect"
+	if wait_log "$WORK/deb1.log" 'AUTH_FAILED' 20; then
+		pass "ccd: client whose ccd file says 'disable' got AUTH_FAILED"
+	else
+		fail "ccd: disabled client was not refused"
+	fi
+	a0=$(tun_addr "$C0") a2=$(tun_addr "$C2")
+	if ping_ok "$NS_A" "$IROUTE_NET.1"; then
+		pass "ccd: iroute $IROUTE_NET.0/24 behind Test-Client reachable from the server"
+	else
+		fail "ccd: iroute network not reachable"
+	fi
+	if ping_ok "$C2" "$a0" && ping_ok "$C2" "$IROUTE_NET.1"; then
+		pass "ccd: --client-to-client: ours -> Debian client and its iroute"
+	else
+		fail "ccd: client-to-client"
+	fi
+	# a client may not send from an address that is not its own
+	ip -n "$C0" addr add 10.8.0.200/32 dev "$(ip -n "$C0" -o link | awk -F': ' '/tun/ {print $2; exit}')"
+	ip netns exec "$C0" ping -q -c 3 -i 0.2 -W 1 -I 10.8.0.200 10.8.0.1 >/dev/null 2>&1
+	kill -USR2 "$PID_S"
+	sleep 0.5
+	dropped=$(grep -o 'spoofed source [0-9]*' "$WORK/server-ccd.log" | tail -1 | awk '{print $3}')
+	if [ "${dropped:-0}" -ge 3 ]; then
+		pass "ccd: $dropped packets with a forged source address dropped and counted"
+	else
+		fail "ccd: forged source packets not counted (${dropped:-none})"
+	fi
+	stop_all "$p0" "$p1" "$p2" "$PID_S"
+}
+
+# ---- TCP ------------------------------------------------------------------------
+case_tcp() {
+	server_conf tcp
+	sed -i -e 's/^proto udp/proto tcp/' -e 's/^explicit-exit-notify 1/;&/' "$WORK/server-tcp.conf"
+	client_conf deb0 client.crt client.key
+	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+	sed -i 's/^proto udp/proto tcp/' "$WORK/client-deb0.conf" "$WORK/client-ours2.conf"
+	start_server tcp || { fail "tcp: our server did not start"; return; }
+	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; local p0=$LAST_PID
+	start_client "$C2" ours2 "$OPENVPN_BIN"; local p2=$LAST_PID
+	if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+		wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 &&
+		ping_ok "$C0" 10.8.0.1 1400 && ping_ok "$C2" 10.8.0.1 &&
+		ping_ok "$NS_A" "$(tun_addr "$C0")"; then
+		pass "tcp: Debian client and ours connected over TCP, ping both ways"
+	else
+		fail "tcp: TCP server"
+	fi
+	stop_all "$p0" "$p2" "$PID_S"
+}
+
+case_udp
+case_ccd
+case_tcp
+finish

@@ -11,6 +11,7 @@
 #include "route.h"
 
 struct ssl_ctx;
+struct dco_ctx;
 
 /* Why an instance ended; main.c decides what happens next. */
 enum tunnel_end {
@@ -32,6 +33,10 @@ struct tunnel_persist {
 	uint64_t resolve_fail_since;  /* first failed --remote lookup, 0 = none */
 	bool order_ready;             /* --remote order (shuffled by --remote-random) */
 	uint8_t order[OPT_MAX_REMOTES];  /* --user/--group/--chroot applied */
+	/* data channel offload (the tunnel_dco_* functions) */
+	bool dco_wanted;              /* options and kernel allow it (main.c) */
+	bool dco_off;                 /* fell back at runtime: userspace from now on */
+	struct dco_ctx *dco;          /* the ovpn-dco interface while it exists */
 };
 
 enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist);

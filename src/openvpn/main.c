@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "datapath.h"
+#include "dco.h"
 #include "keyfile.h"
 #include "log.h"
 #include "netcfg.h"
@@ -116,6 +117,16 @@ static void announce_config(const struct options *o)
 	warn_cleartext(o);
 }
 
+/* Once per configuration: offload or not (--require-dco: not at all). */
+static int decide_dco(const struct options *o, struct tunnel_persist *persist)
+{
+	bool fatal;
+
+	persist->dco_wanted = dco_decide(o, &fatal);
+	persist->dco_off = false;
+	return fatal ? -EINVAL : 0;
+}
+
 /* SIGHUP: parse the same command line (and its config files) again. */
 static int reload_options(struct options *o, int argc, char **argv)
 {
@@ -153,6 +164,8 @@ int main(int argc, char **argv)
 	}
 	if (o.genkey)
 		return genkey(&o);
+	if (o.dco_check)
+		return dco_check_report(&o);
 	/* --cd: every relative path after this (keys, scripts, pid file) is
 	 * relative to that directory, as in OpenVPN. */
 	if (o.cd && chdir(o.cd) < 0) {
@@ -168,6 +181,8 @@ int main(int argc, char **argv)
 	}
 	memset(&persist, 0, sizeof(persist));
 	announce_config(&o);
+	if (decide_dco(&o, &persist) < 0)
+		return 1;
 	for (;;) {
 		end = tunnel_run(&o, &persist);
 		if (end == TUNNEL_RESTART_SOFT)
@@ -181,6 +196,10 @@ int main(int argc, char **argv)
 			break;
 		}
 		announce_config(&o);
+		if (decide_dco(&o, &persist) < 0) {
+			end = TUNNEL_FATAL;
+			break;
+		}
 	}
 	tunnel_persist_release(&persist);
 	status = end == TUNNEL_FATAL ? 1 : 0;

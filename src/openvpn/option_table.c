@@ -498,6 +498,9 @@ static int opt_flag(struct options *o, const struct option_call *c)
 		{ "mute-replay-warnings", offsetof(struct options, mute_replay_warnings) },
 		{ "tls-exit", offsetof(struct options, tls_exit) },
 		{ "single-session", offsetof(struct options, single_session) },
+		{ "disable-dco", offsetof(struct options, disable_dco) },
+		{ "require-dco", offsetof(struct options, require_dco) },
+		{ "dco-check", offsetof(struct options, dco_check) },
 	};
 	size_t i;
 
@@ -1741,7 +1744,9 @@ static const struct option_def option_table[] = {
 	{ "down-pre", "", 0, 0, C, 0, opt_script_flag },
 	{ "up-delay", "", 0, 0, C, 0, opt_not_yet },
 	{ "up-restart", "", 0, 0, C, 0, opt_script_flag },
-	{ "disable-dco", "", 0, 0, C, 0, opt_not_yet },
+	{ "disable-dco", "", 0, 0, C, 0, opt_flag },
+	{ "require-dco", "", 0, 0, C, 0, opt_flag },
+	{ "dco-check", "", 0, 0, C, 0, opt_flag },
 
 	/* routes */
 	{ "route", "network [netmask [gateway [metric]]]", 1, 4, C | P, RT, opt_route },

@@ -312,6 +312,11 @@ struct options {
 	bool show_version;
 	bool show_help;
 
+	/* data channel offload (dco.c) */
+	bool disable_dco;
+	bool require_dco;          /* refuse to start without offload */
+	bool dco_check;            /* --dco-check: report and exit */
+
 	/* server mode (parsed for later issues) */
 	int max_clients;
 };

@@ -31,7 +31,19 @@ void version_print(FILE *out)
 	fprintf(out, "library versions: %s, LZ4 %s\n",
 		ssl_library_version(), comp_lz4_version());
 #ifdef ENABLE_DCO
-	fprintf(out, "DCO: libnl-genl-3 found; offload to the kernel is not implemented yet\n");
+	{
+		/* the module's own version, as 2.6 shows it; N/A while not loaded */
+		char v[64] = "N/A";
+		FILE *f = fopen("/sys/module/ovpn_dco_v2/version", "r");
+
+		if (f) {
+			if (!fgets(v, sizeof(v), f))
+				snprintf(v, sizeof(v), "N/A");
+			v[strcspn(v, "\n")] = '\0';
+			fclose(f);
+		}
+		fprintf(out, "DCO: built (ovpn-dco-v2 through libnl-genl-3); DCO version: %s\n", v);
+	}
 #else
 	fprintf(out, "DCO: not built (configure --disable-dco or libnl-genl-3 missing)\n");
 #endif

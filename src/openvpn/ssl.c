@@ -305,6 +305,8 @@ static int ssl_install_keys(struct ssl_session *s, struct key_state *ks)
 	int ret;
 
 	ret = ssl_derive_key2(s, ks, &k2);
+	if (ret == 0 && s->cb.keys_derived)
+		ret = s->cb.keys_derived(s, ks, &k2);
 	if (ret == 0)
 		ret = crypto_key_pair_init(&ks->keys, &p, &k2);
 	crypto_wipe(&k2, sizeof(k2));
@@ -475,6 +477,8 @@ static int ssl_start_soft_reset(struct ssl_session *s, uint8_t key_id)
 	struct key_state *lame = &s->ks[SSL_KS_LAME_DUCK];
 	int ret;
 
+	if (lame->keys_installed && s->cb.key_retired)
+		s->cb.key_retired(s, lame);
 	ks_free(lame);
 	*lame = *prim;
 	lame->expire_ms = event_now_ms() + secs_ms(s->o->tran_window);
@@ -656,6 +660,8 @@ static int64_t ssl_ks_timers(struct ssl_session *s, struct key_state *ks, uint64
 	if (ks == &s->ks[SSL_KS_LAME_DUCK]) {
 		if (now >= ks->expire_ms) {
 			msg(D_NORMAL, "TLS: key-id %u expired (--tran-window)", ks->key_id);
+			if (ks->keys_installed && s->cb.key_retired)
+				s->cb.key_retired(s, ks);
 			ks_free(ks);
 			/* no newer key took over: the tunnel cannot carry data any more */
 			if (s->ks[SSL_KS_PRIMARY].state != KS_ACTIVE)

@@ -74,6 +74,13 @@ struct ssl_callbacks {
 	void (*failed)(struct ssl_session *s, const char *reason);
 	/* A text control message (PUSH_REPLY, AUTH_FAILED, RESTART, ...). */
 	void (*control_message)(struct ssl_session *s, const char *msg);
+	/* Optional, for data channel offload: the data keys of ks were just
+	 * derived (k2 is wiped afterwards). Nonzero fails the key. */
+	int (*keys_derived)(struct ssl_session *s, const struct key_state *ks,
+			    const struct key2 *k2);
+	/* Optional: the installed keys of ks are dropped (lame duck expired or
+	 * replaced by a newer renegotiation). */
+	void (*key_retired)(struct ssl_session *s, const struct key_state *ks);
 };
 
 struct ssl_session {

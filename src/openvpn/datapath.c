@@ -28,6 +28,7 @@
 #include "ssl.h"
 #include "ssl_openssl.h"
 #include "push.h"
+#include "script.h"
 #include "dco.h"
 
 #define DP_BATCH 32
@@ -1203,12 +1204,18 @@ static int tunnel_open_tun(struct tunnel *t)
 		p->tun_open = true;
 		msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
 		ret = route_ifconfig_apply(t->o, p->tun.ifindex, &p->routes);
+		/* 2.6 order: addresses, --up, routes, --route-up; a failed --up is fatal */
+		if (ret == 0 && script_tunnel_up(t->o, p->tun.ifname, false) != 0)
+			ret = -ECANCELED;
 		if (ret == 0)
 			ret = route_apply(t->o, p->tun.ifindex, &p->routes);
 		if (ret < 0)
 			return ret;
+		script_route_up(t->o, p->tun.ifname);
 	} else {
 		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
+		if (t->o->up_restart && script_tunnel_up(t->o, p->tun.ifname, true) != 0)
+			return -ECANCELED;
 	}
 	t->tun = &p->tun;
 	return 0;
@@ -1638,6 +1645,11 @@ void tunnel_persist_release(struct tunnel_persist *p)
 	/* a re-read config may list other remotes */
 	p->order_ready = false;
 	p->remote_index = 0;
+	tunnel_release_tun(p);
+}
+
+void tunnel_persist_release_tun(struct tunnel_persist *p)
+{
 	tunnel_release_tun(p);
 }
 

@@ -42,5 +42,7 @@ struct tunnel_persist {
 enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist);
 /* Undo everything the persist state still holds (at exit or hard restart). */
 void tunnel_persist_release(struct tunnel_persist *persist);
+/* Close the tun device and undo its routes (server mode uses it too). */
+void tunnel_persist_release_tun(struct tunnel_persist *persist);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "datapath.h"
 #include "dco.h"
+#include "server.h"
 #include "keyfile.h"
 #include "log.h"
 #include "netcfg.h"
@@ -184,7 +185,7 @@ int main(int argc, char **argv)
 	if (decide_dco(&o, &persist) < 0)
 		return 1;
 	for (;;) {
-		end = tunnel_run(&o, &persist);
+		end = o.mode_server ? server_run(&o, &persist) : tunnel_run(&o, &persist);
 		if (end == TUNNEL_RESTART_SOFT)
 			continue;
 		if (end != TUNNEL_RESTART_HARD)

@@ -217,8 +217,10 @@ static int opt_mode(struct options *o, const struct option_call *c)
 		o->mode_server = false;
 		return 0;
 	}
-	if (strcmp(c->argv[1], "server") == 0)
-		return options_error(c, "server mode is not supported yet by this version");
+	if (strcmp(c->argv[1], "server") == 0) {
+		o->mode_server = true;
+		return 0;
+	}
 	return options_error(c, "'%s' is not a mode (p2p or server)", c->argv[1]);
 }
 
@@ -842,6 +844,14 @@ static int arg_direction(const struct option_call *c, int i, int *dir)
 	return 0;
 }
 
+/* 2.6 would prompt without a file; a daemon here has no one to ask. */
+static int opt_auth_user_pass(struct options *o, const struct option_call *c)
+{
+	if (c->argc < 2)
+		return options_error(c, "give a file (username and password on two lines) or an inline <auth-user-pass> block: asking on the console is not supported by this version");
+	return set_file(c, &o->auth_user_pass);
+}
+
 static int opt_tls_auth(struct options *o, const struct option_call *c)
 {
 	int dir = -1, ret;
@@ -1077,6 +1087,18 @@ static int opt_path(struct options *o, const struct option_call *c)
 	return options_error(c, "internal error: no string field");
 }
 
+/* For handlers in other files (option_server.c). */
+int options_arg_int(const struct option_call *c, int i, long long min, long long max,
+		    int *out)
+{
+	return arg_int(c, i, min, max, out);
+}
+
+int options_set_str(const struct option_call *c, char **dst, const char *val)
+{
+	return set_str(c, dst, val);
+}
+
 static int opt_script_security(struct options *o, const struct option_call *c)
 {
 	return arg_int(c, 1, 0, 3, &o->script_security);
@@ -1237,6 +1259,11 @@ oom:
 	memset(w, 0, sizeof(*w));
 	options_error(c, "out of memory");
 	return -ENOMEM;
+}
+
+int options_words_add(const struct option_call *c, struct option_words **list, int *n)
+{
+	return words_add(c, list, n);
 }
 
 /* 2.6 on Linux keeps any type, for scripts (foreign_option_N); what a type
@@ -1655,8 +1682,8 @@ static const struct option_def option_table[] = {
 	{ "nice", "n", 1, 1, C, 0, opt_not_yet },
 	{ "mlock", "", 0, 0, C, 0, opt_not_yet },
 	{ "remap-usr1", "signal", 1, 1, C, 0, opt_not_yet },
-	{ "status", "file [n]", 1, 2, C, 0, opt_not_yet },
-	{ "status-version", "n", 1, 1, C, 0, opt_not_yet },
+	{ "status", "file [n]", 1, 2, C, 0, opt_status },
+	{ "status-version", "n", 1, 1, C, 0, opt_status_version },
 	{ "tmp-dir", "dir", 1, 1, C, 0, opt_tmp_dir },
 	{ "setenv", "name [value] | opt option ...", 1, MANY, C, 0, opt_setenv },
 	{ "setenv-safe", "name [value]", 1, 2, C | P, 0, opt_setenv },
@@ -1841,7 +1868,7 @@ static const struct option_def option_table[] = {
 	{ "askpass", "[file]", 0, 1, C, 0, opt_not_yet },
 	{ "auth-nocache", "", 0, 0, C, 0, opt_not_yet },
 	{ "auth-retry", "none|nointeract|interact", 1, 1, C, 0, opt_not_yet },
-	{ "auth-user-pass", "[up]", 0, 1, C, INL, opt_not_yet },
+	{ "auth-user-pass", "[up]", 0, 1, C, INL, opt_auth_user_pass },
 	{ "auth-token", "token", 1, 1, P, 0, opt_auth_token },
 	{ "auth-token-user", "base64username", 1, 1, P, 0, opt_not_yet },
 	{ "static-challenge", "text echo", 2, 2, C, 0, opt_not_yet },
@@ -1864,28 +1891,28 @@ static const struct option_def option_table[] = {
 	{ "protocol-flags", "flags ...", 1, MANY, P, 0, opt_protocol_flags },
 
 	/* server mode */
-	{ "server", "network netmask [nopool]", 2, 3, C, 0, opt_not_yet },
-	{ "server-ipv6", "addr/bits", 1, 1, C, 0, opt_not_yet },
+	{ "server", "network netmask [nopool]", 2, 3, C, 0, opt_server },
+	{ "server-ipv6", "addr/bits", 1, 1, C, 0, opt_server_ipv6 },
 	{ "server-bridge", "[gateway netmask pool-start pool-end | nogw]", 0, 4, C, 0, opt_not_yet },
 	{ "max-clients", "n", 1, 1, C, 0, opt_max_clients },
-	{ "ifconfig-pool", "start-IP end-IP [netmask]", 2, 3, C, 0, opt_not_yet },
-	{ "ifconfig-pool-persist", "file [seconds]", 1, 2, C, 0, opt_not_yet },
-	{ "ifconfig-ipv6-pool", "addr/bits", 1, 1, C, 0, opt_not_yet },
-	{ "ifconfig-push", "local remote-netmask [alias]", 2, 3, C | D, 0, opt_not_yet },
-	{ "ifconfig-ipv6-push", "addr/bits [remote]", 1, 2, C | D, 0, opt_not_yet },
-	{ "iroute", "network [netmask]", 1, 2, D, 0, opt_not_yet },
-	{ "iroute-ipv6", "addr/bits", 1, 1, D, 0, opt_not_yet },
-	{ "push", "\"option\"", 1, 1, C | D, 0, opt_not_yet },
-	{ "push-reset", "", 0, 0, C | D, 0, opt_not_yet },
-	{ "push-remove", "opt", 1, 1, C | D, 0, opt_not_yet },
-	{ "disable", "", 0, 0, D, 0, opt_not_yet },
-	{ "client-config-dir", "dir", 1, 1, C, 0, opt_not_yet },
-	{ "ccd-exclusive", "", 0, 0, C, 0, opt_not_yet },
-	{ "client-to-client", "", 0, 0, C, 0, opt_not_yet },
-	{ "duplicate-cn", "", 0, 0, C, 0, opt_not_yet },
+	{ "ifconfig-pool", "start-IP end-IP [netmask]", 2, 3, C, 0, opt_ifconfig_pool },
+	{ "ifconfig-pool-persist", "file [seconds]", 1, 2, C, 0, opt_ifconfig_pool_persist },
+	{ "ifconfig-ipv6-pool", "addr/bits", 1, 1, C, 0, opt_ifconfig_ipv6_pool },
+	{ "ifconfig-push", "local remote-netmask [alias]", 2, 3, C | D, 0, opt_ifconfig_push },
+	{ "ifconfig-ipv6-push", "addr/bits [remote]", 1, 2, C | D, 0, opt_ifconfig_ipv6_push },
+	{ "iroute", "network [netmask]", 1, 2, D, 0, opt_iroute },
+	{ "iroute-ipv6", "addr/bits", 1, 1, D, 0, opt_iroute_ipv6 },
+	{ "push", "\"option\"", 1, 1, C | D, 0, opt_push },
+	{ "push-reset", "", 0, 0, C | D, 0, opt_push_reset },
+	{ "push-remove", "opt", 1, 1, C | D, 0, opt_push_remove },
+	{ "disable", "", 0, 0, D, 0, opt_server_flag },
+	{ "client-config-dir", "dir", 1, 1, C, 0, opt_client_config_dir },
+	{ "ccd-exclusive", "", 0, 0, C, 0, opt_server_flag },
+	{ "client-to-client", "", 0, 0, C, 0, opt_server_flag },
+	{ "duplicate-cn", "", 0, 0, C, 0, opt_server_flag },
 	{ "max-routes-per-client", "n", 1, 1, C, 0, opt_not_yet },
 	{ "stale-routes-check", "n [t]", 1, 2, C, 0, opt_not_yet },
-	{ "connect-freq", "n sec", 2, 2, C, 0, opt_not_yet },
+	{ "connect-freq", "n sec", 2, 2, C, 0, opt_connect_freq },
 	{ "connect-freq-initial", "n sec", 2, 2, C, 0, opt_not_yet },
 	{ "tcp-queue-limit", "n", 1, 1, C, 0, opt_not_yet },
 	{ "hash-size", "r v", 2, 2, C, 0, opt_not_yet },

@@ -88,6 +88,16 @@ static int report(const char *fmt, ...)
 	return -EINVAL;
 }
 
+int options_report(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(M_ERR, "options: ", fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
 static void location(const struct option_call *c, char *buf, size_t len)
 {
 	if (c->file)
@@ -265,6 +275,7 @@ static const size_t string_fields[] = {
 	STR(data_ciphers), STR(data_ciphers_fallback), STR(secret),
 	STR(capath), STR(tls_cipher), STR(tls_ciphersuites), STR(tls_groups),
 	STR(verify_x509_name), STR(genkey_file),
+	STR(pool_persist_file), STR(client_config_dir), STR(status_file),
 	STR(daemon_name), STR(writepid), STR(user), STR(group),
 	STR(cd), STR(chroot_dir), STR(up), STR(down), STR(auth_token),
 	STR(route_up), STR(route_pre_down), STR(ipchange), STR(tmp_dir),
@@ -273,7 +284,7 @@ static const size_t string_fields[] = {
 };
 static const size_t file_fields[] = {
 	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
-	STR(tls_crypt), STR(crl_verify),
+	STR(tls_crypt), STR(crl_verify), STR(auth_user_pass),
 };
 #undef STR
 
@@ -350,6 +361,10 @@ static void free_lists(struct options *o)
 	words_list_free(&o->dhcp_options, &o->n_dhcp_options);
 	words_list_free(&o->dns, &o->n_dns);
 	words_list_free(&o->setenv_list, &o->n_setenv);
+	words_list_free(&o->push, &o->n_push);
+	words_list_free(&o->push_remove, &o->n_push_remove);
+	words_list_free(&o->iroutes, &o->n_iroutes);
+	words_list_free(&o->iroutes_ipv6, &o->n_iroutes_ipv6);
 }
 
 void options_free(struct options *o)
@@ -487,6 +502,8 @@ static void forget_shared(struct options *dst)
 	dst->n_dhcp_options = dst->n_dns = 0;
 	dst->setenv_list = NULL;
 	dst->n_setenv = 0;
+	dst->push = dst->push_remove = dst->iroutes = dst->iroutes_ipv6 = NULL;
+	dst->n_push = dst->n_push_remove = dst->n_iroutes = dst->n_iroutes_ipv6 = 0;
 }
 
 int options_copy(struct options *dst, const struct options *src)
@@ -507,7 +524,13 @@ int options_copy(struct options *dst, const struct options *src)
 			    src->n_setenv) < 0 ||
 	    words_list_copy(&dst->dhcp_options, &dst->n_dhcp_options,
 			    src->dhcp_options, src->n_dhcp_options) < 0 ||
-	    words_list_copy(&dst->dns, &dst->n_dns, src->dns, src->n_dns) < 0) {
+	    words_list_copy(&dst->dns, &dst->n_dns, src->dns, src->n_dns) < 0 ||
+	    words_list_copy(&dst->push, &dst->n_push, src->push, src->n_push) < 0 ||
+	    words_list_copy(&dst->push_remove, &dst->n_push_remove, src->push_remove,
+			    src->n_push_remove) < 0 ||
+	    words_list_copy(&dst->iroutes, &dst->n_iroutes, src->iroutes, src->n_iroutes) < 0 ||
+	    words_list_copy(&dst->iroutes_ipv6, &dst->n_iroutes_ipv6, src->iroutes_ipv6,
+			    src->n_iroutes_ipv6) < 0) {
 		options_free(dst);
 		return -ENOMEM;
 	}
@@ -1389,6 +1412,7 @@ int options_finalize(struct options *o)
 	/* --help, --version and --genkey do not need a working configuration. */
 	if (o->show_help || o->show_version || o->genkey)
 		return 0;
+	bad += options_finalize_server(o);
 	bad += finalize_client(o);
 	bad += finalize_dns(o);
 	bad += finalize_tls(o);

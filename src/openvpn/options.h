@@ -271,6 +271,7 @@ struct options {
 	char *verify_x509_name;
 	enum verify_x509_type verify_x509_type;
 	struct option_file crl_verify;
+	struct option_file auth_user_pass; /* client: username and password lines */
 	bool crl_verify_dir;       /* "dir": files named by revoked serials */
 	int tls_timeout;           /* default 2 s */
 	int hand_window;           /* default 60 s */
@@ -317,8 +318,43 @@ struct options {
 	bool require_dco;          /* refuse to start without offload */
 	bool dco_check;            /* --dco-check: report and exit */
 
-	/* server mode (parsed for later issues) */
-	int max_clients;
+	/* server mode (option_server.c parses and expands these) */
+	int max_clients;           /* default 1024 */
+	bool server_set;           /* --server NET MASK [nopool] */
+	struct in_addr server_net, server_mask;
+	bool server_nopool;
+	bool server_ipv6_set;      /* --server-ipv6 ADDR/BITS */
+	struct in6_addr server_ipv6;
+	int server_ipv6_bits;
+	bool pool_set;             /* --ifconfig-pool START END [MASK] */
+	struct in_addr pool_start, pool_end, pool_netmask;
+	bool pool_ipv6_set;        /* --ifconfig-ipv6-pool ADDR/BITS */
+	struct in6_addr pool_ipv6;
+	int pool_ipv6_bits;
+	char *pool_persist_file;   /* --ifconfig-pool-persist FILE [secs] */
+	int pool_persist_secs;     /* default 600, 0: only at exit */
+	struct option_words *push; /* --push "opt": argv[0] is the option */
+	int n_push;
+	bool push_reset;           /* ccd: forget the inherited --push list */
+	struct option_words *push_remove;
+	int n_push_remove;
+	bool client_to_client, duplicate_cn, ccd_exclusive;
+	char *client_config_dir;
+	int connect_freq_n, connect_freq_secs;   /* 0: unlimited */
+	char *status_file;         /* --status FILE [secs] */
+	int status_secs;           /* default 60 */
+	int status_version;        /* default 1 */
+	/* client-config-dir files (and --ifconfig-push on the command line) */
+	bool ifconfig_push_set;
+	struct in_addr ifconfig_push_local, ifconfig_push_remote;
+	bool ifconfig_ipv6_push_set;
+	struct in6_addr ifconfig_ipv6_push;
+	int ifconfig_ipv6_push_bits;
+	struct option_words *iroutes;        /* network [netmask] */
+	int n_iroutes;
+	struct option_words *iroutes_ipv6;   /* addr/bits */
+	int n_iroutes_ipv6;
+	bool ccd_disable;          /* ccd: 'disable' */
 };
 
 /* Outcome codes for options_parse_*(): 0 ok, -EINVAL on a user error that was
@@ -450,6 +486,36 @@ const struct option_def *option_table_row(size_t i);
 bool option_def_supported(const struct option_def *d);
 /* Short tag for --help: NULL, "not supported yet", "Windows only", "removed". */
 const char *option_def_status(const struct option_def *d);
+
+/* Argument helpers of the table, for handlers kept in other files
+ * (option_server.c). Same contracts as the table's own. */
+int options_arg_int(const struct option_call *c, int i, long long min, long long max,
+		    int *out);
+int options_words_add(const struct option_call *c, struct option_words **list, int *n);
+int options_set_str(const struct option_call *c, char **dst, const char *val);
+/* A problem found by a finalize step: logged, counted, remembered. */
+int options_report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Server-mode option handlers (option_server.c) and their finalize step:
+ * --server/--server-ipv6 expand into what 2.6 derives from them. */
+int opt_server(struct options *o, const struct option_call *c);
+int opt_server_ipv6(struct options *o, const struct option_call *c);
+int opt_ifconfig_pool(struct options *o, const struct option_call *c);
+int opt_ifconfig_ipv6_pool(struct options *o, const struct option_call *c);
+int opt_ifconfig_pool_persist(struct options *o, const struct option_call *c);
+int opt_push(struct options *o, const struct option_call *c);
+int opt_push_reset(struct options *o, const struct option_call *c);
+int opt_push_remove(struct options *o, const struct option_call *c);
+int opt_server_flag(struct options *o, const struct option_call *c);
+int opt_client_config_dir(struct options *o, const struct option_call *c);
+int opt_connect_freq(struct options *o, const struct option_call *c);
+int opt_status(struct options *o, const struct option_call *c);
+int opt_status_version(struct options *o, const struct option_call *c);
+int opt_ifconfig_push(struct options *o, const struct option_call *c);
+int opt_ifconfig_ipv6_push(struct options *o, const struct option_call *c);
+int opt_iroute(struct options *o, const struct option_call *c);
+int opt_iroute_ipv6(struct options *o, const struct option_call *c);
+int options_finalize_server(struct options *o);
 
 /* Log "FILE:LINE: option 'x': ..." (or "command line: ...") and remember it
  * as the last error. Returns -EINVAL. */

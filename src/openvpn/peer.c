@@ -7,13 +7,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
+#include "ccd.h"
 #include "log.h"
 #include "pool.h"
 #include "push.h"
@@ -23,8 +21,6 @@
 
 /* 2.6 sends AUTH_FAILED, then drops the client a few seconds later. */
 #define PEER_REFUSE_DELAY_MS 2000
-/* Largest client-config-dir file we read. */
-#define CCD_MAX_SIZE (64 * 1024)
 
 bool peer_has_iv_proto(const struct peer *p, unsigned int bit)
 {
@@ -174,8 +170,12 @@ static void peer_drop_routes(struct peer *p)
 {
 	int i;
 
-	for (i = 0; i < p->n_routes; i++)
+	for (i = 0; i < p->n_routes; i++) {
+		/* a route another client took over is that client's now */
+		if (p->routes[i].linked)
+			ccd_learn_address(p, "delete", &p->routes[i].key);
 		ptab_route_del(&p->srv->tab, &p->routes[i]);
+	}
 	p->n_routes = 0;
 }
 
@@ -189,10 +189,12 @@ void peer_close(struct peer *p, const char *reason)
 		msg(M_INFO, "%s SIGTERM[soft,%s] received, client-instance exiting", p->name, reason);
 	else
 		msg(D_NORMAL, "%s: closing (%s)", p->name, reason);
-	if (p->state == PEER_CONNECTED)
+	if (p->state == PEER_CONNECTED) {
 		srv->n_connected--;
-	else if (p->state == PEER_HANDSHAKE)
+		ccd_client_disconnect(p);
+	} else if (p->state == PEER_HANDSHAKE) {
 		srv->n_handshake--;
+	}
 	p->state = PEER_CLOSING;
 	p->close_reason = reason;
 	ptab_addr_del(&srv->tab, &p->addr);
@@ -212,7 +214,8 @@ void peer_refuse(struct peer *p, const char *reason)
 
 	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
 		return;
-	msg(M_WARN, "%s: refusing the client: %s", p->name, reason);
+	msg(M_WARN, "%s: refusing the client: %s", p->name,
+	    reason && reason[0] ? reason : "authentication failed");
 	if (p->state == PEER_CONNECTED)
 		p->srv->n_connected--;
 	else
@@ -224,7 +227,8 @@ void peer_refuse(struct peer *p, const char *reason)
 	/* kept in the address table so the client's ACKs still arrive */
 	p->state = PEER_REFUSED;
 	p->close_reason = "auth-failure";
-	snprintf(m, sizeof(m), "AUTH_FAILED%s%s", reason ? "," : "", reason ? reason : "");
+	snprintf(m, sizeof(m), "AUTH_FAILED%s%s", reason && reason[0] ? "," : "",
+		 reason ? reason : "");
 	ssl_send_control_message(&p->ssl, m);
 	ping_stop(&p->ping);
 	timer_arm(&p->srv->loop, &p->close_timer, PEER_REFUSE_DELAY_MS);
@@ -256,86 +260,6 @@ void peer_free(struct peer *p)
 	if (p->ccd_loaded)
 		options_free(&p->ccd);
 	free(p);
-}
-
-/* ---- client-config-dir --------------------------------------------------------- */
-
-/* A common name can name a file only if it cannot leave the directory. */
-static bool cn_is_file_name(const char *cn)
-{
-	return cn[0] && cn[0] != '.' && !strchr(cn, '/');
-}
-
-static int ccd_read(const char *path, char **text, size_t *len)
-{
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > CCD_MAX_SIZE) {
-		ret = -EINVAL;
-		goto out;
-	}
-	*text = malloc((size_t)st.st_size + 1);
-	if (!*text) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	n = read(fd, *text, (size_t)st.st_size);
-	if (n < 0) {
-		ret = -errno;
-		free(*text);
-		*text = NULL;
-		goto out;
-	}
-	(*text)[n] = '\0';
-	*len = (size_t)n;
-out:
-	close(fd);
-	return ret;
-}
-
-/* Returns 0 (loaded, or no file and that is fine) or a reason to refuse. */
-static const char *peer_load_ccd(struct peer *p)
-{
-	const struct options *o = p->srv->o;
-	const char *names[2] = { cn_is_file_name(p->cn) ? p->cn : NULL, "DEFAULT" };
-	char path[4096];
-	char *text = NULL;
-	size_t len = 0, i;
-	int ret = -ENOENT;
-
-	if (!o->client_config_dir)
-		return NULL;
-	for (i = 0; i < 2 && ret == -ENOENT; i++) {
-		if (!names[i])
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", o->client_config_dir, names[i]);
-		ret = ccd_read(path, &text, &len);
-	}
-	if (ret == -ENOENT) {
-		if (o->ccd_exclusive)
-			return "client-config-dir: no file for this client (--ccd-exclusive)";
-		return NULL;
-	}
-	if (ret < 0) {
-		msg(M_WARN, "%s: cannot read client-config-dir file %s: %s", p->name, path,
-		    strerror(-ret));
-		return "client-config-dir file unreadable";
-	}
-	options_init(&p->ccd);
-	p->ccd_loaded = true;
-	ret = options_parse_string(&p->ccd, text, len, path, OPT_CTX_CCD);
-	free(text);
-	if (ret < 0)
-		return "client-config-dir file has errors";
-	msg(D_NORMAL, "MULTI: %s: read client-config-dir file %s", p->name, path);
-	if (p->ccd.ccd_disable)
-		return "client-config-dir says 'disable'";
-	return NULL;
 }
 
 /* ---- addresses and routes -------------------------------------------------------- */
@@ -392,7 +316,8 @@ static int peer_add_iroutes(struct peer *p)
 	return ret;
 }
 
-static const char *peer_assign_addresses(struct peer *p)
+/* Fixed addresses (ccd / client-connect ifconfig-push) or a pool slot. */
+static const char *peer_pick_addresses(struct peer *p)
 {
 	struct server *srv = p->srv;
 	const struct options *c = p->ccd_loaded ? &p->ccd : NULL;
@@ -400,6 +325,9 @@ static const char *peer_assign_addresses(struct peer *p)
 	struct in_addr v4;
 	struct in6_addr v6;
 
+	if (p->pool_owned)
+		pool_release(srv->pool, p->pool_handle);
+	p->pool_owned = p->has_v4 = p->has_v6 = false;
 	if (fixed4) {
 		p->v4 = c->ifconfig_push_local;
 		p->has_v4 = true;
@@ -424,11 +352,42 @@ static const char *peer_assign_addresses(struct peer *p)
 	}
 	if (!p->has_v4 && !p->has_v6)
 		return "no VPN address for this client (no pool and no ifconfig-push)";
+	return NULL;
+}
+
+static const char *peer_install_routes(struct peer *p)
+{
+	int i;
+
 	if ((p->has_v4 && peer_add_route(p, AF_INET, &p->v4, 32) < 0) ||
 	    (p->has_v6 && peer_add_route(p, AF_INET6, &p->v6, 128) < 0) ||
-	    (c && peer_add_iroutes(p) < 0))
+	    (p->ccd_loaded && peer_add_iroutes(p) < 0))
 		return "too many iroutes for this client";
+	for (i = 0; i < p->n_routes; i++)
+		ccd_learn_address(p, "add", &p->routes[i].key);
 	return NULL;
+}
+
+/* ccd file, addresses, client-connect (which may change them), routes. */
+static const char *peer_configure(struct peer *p)
+{
+	bool fixed4, fixed6;
+	const char *why;
+
+	why = ccd_auth_user_pass(p);
+	if (!why)
+		why = ccd_load(p);
+	if (!why)
+		why = peer_pick_addresses(p);
+	if (why)
+		return why;
+	fixed4 = p->ccd_loaded && p->ccd.ifconfig_push_set;
+	fixed6 = p->ccd_loaded && p->ccd.ifconfig_ipv6_push_set;
+	why = ccd_client_connect(p);
+	if (!why && p->ccd_loaded && (p->ccd.ifconfig_push_set != fixed4 ||
+				      p->ccd.ifconfig_ipv6_push_set != fixed6))
+		why = peer_pick_addresses(p);
+	return why ? why : peer_install_routes(p);
 }
 
 static void peer_drop_duplicates(struct peer *p)
@@ -468,9 +427,7 @@ void peer_connected(struct peer *p)
 		peer_refuse(p, p->ssl.neg_error);
 		return;
 	}
-	why = peer_load_ccd(p);
-	if (!why)
-		why = peer_assign_addresses(p);
+	why = peer_configure(p);
 	if (why) {
 		peer_refuse(p, why);
 		return;

@@ -730,6 +730,10 @@ static int server_open_tun(struct server *srv)
 		ret = route_ifconfig_apply(o, p->tun.ifindex, &p->routes);
 		if (ret == 0)
 			ret = route_apply(o, p->tun.ifindex, &p->routes);
+		if (ret == 0 && script_tunnel_up(o, p->tun.ifname, false) != 0) {
+			msg(M_ERR, "--up script failed: exiting");
+			ret = -EPERM;
+		}
 		if (ret < 0)
 			return ret;
 	} else {
@@ -868,6 +872,13 @@ static int server_setup(struct server *srv)
 		if (ret < 0)
 			return ret;
 	}
+	env_set_init(&srv->base_env);
+	ret = script_env_from_options(&srv->base_env, o);
+	if (ret < 0)
+		return ret;
+	srv->sctx = (struct script_ctx) { .security = o->script_security,
+					  .tmp_dir = script_tmp_dir(o->tmp_dir),
+					  .base = &srv->base_env };
 	srv->mem = malloc((size_t)2 * SERVER_BATCH * BUF_SIZE);
 	if (!srv->mem)
 		return -ENOMEM;
@@ -936,8 +947,13 @@ static void server_teardown(struct server *srv)
 	ptab_free(&srv->tab);
 	event_loop_free(&srv->loop);
 	free(srv->mem);
-	if (srv->end != TUNNEL_RESTART_SOFT || !srv->o->persist_tun)
+	if (srv->end != TUNNEL_RESTART_SOFT || !srv->o->persist_tun) {
+		if (srv->persist->tun_open)
+			script_tunnel_down(srv->o, srv->persist->tun.ifname, false,
+					   srv->end_reason ? srv->end_reason : "");
 		tunnel_persist_release_tun(srv->persist);
+	}
+	env_set_free(&srv->base_env);
 }
 
 enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persist)

@@ -12,6 +12,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "peer_table.h"
+#include "script.h"
 #include "socket.h"
 #include "tls_wrap.h"
 
@@ -62,6 +63,8 @@ struct server {
 	struct sockaddr_any from[SERVER_BATCH];
 	struct ratelimit rl_drop, rl_new, rl_link;
 	struct server_stats st;
+	struct env_set base_env;         /* every script's daemon-wide variables */
+	struct script_ctx sctx;
 	/* server side of the tun: the addresses routed to the tun itself */
 	struct in_addr local_v4;
 	bool has_local_v4;

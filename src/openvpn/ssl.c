@@ -168,9 +168,10 @@ static int ssl_send_keymethod(struct ssl_session *s, struct key_state *ks)
 	    crypto_rand_bytes(m->random2, sizeof(m->random2)) < 0)
 		return -EIO;
 	m->options = s->options_string;
-	m->username = NULL;
-	m->password = NULL;
-	m->peer_info = s->peer_info;
+	/* a client sends its --auth-user-pass credentials, if any */
+	m->username = !s->tls_server && s->peer_user[0] ? s->peer_user : NULL;
+	m->password = !s->tls_server && s->peer_user[0] ? s->peer_pass : NULL;
+	m->peer_info = s->mp_server ? NULL : s->peer_info;
 	buf_init(&b, mem, sizeof(mem), 0);
 	ret = keymethod_build(m, &b);
 	if (ret == 0)
@@ -275,6 +276,67 @@ static int ssl_negotiate_p2p(struct ssl_session *s, struct key_state *ks)
 	return 0;
 }
 
+/* The cipher a pre-NCP client names in its options string (",cipher X"). */
+static void occ_cipher(const char *options, char *out, size_t len)
+{
+	const char *p = options ? strstr(options, ",cipher ") : NULL;
+	size_t n;
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 8;
+	n = strcspn(p, ",");
+	if (n < len) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+}
+
+/*
+ * Server mode: the server alone decides, from the client's peer-info, and
+ * tells the client in its PUSH_REPLY (cipher, peer-id, key derivation).
+ * The peer-id was set by the owner before the session started.
+ */
+static int ssl_negotiate_server(struct ssl_session *s, struct key_state *ks,
+				const char *peer_options)
+{
+	const struct keymethod_peer_info *pi = &ks->peer_info;
+	struct ssl_negotiated *n = &s->neg;
+	char occ[64];
+	const char *theirs;
+
+	n->data_v2 = pi->iv_proto & IV_PROTO_DATA_V2;
+	n->tls_export = pi->iv_proto & IV_PROTO_TLS_KEY_EXPORT;
+	occ_cipher(peer_options, occ, sizeof(occ));
+	if (pi->has_ciphers)
+		theirs = pi->ciphers;
+	else if (pi->ncp >= 2)
+		theirs = "AES-256-GCM:AES-128-GCM";
+	else
+		theirs = occ;
+	if (ssl_pick_cipher(s->o->data_ciphers, theirs, n->cipher, sizeof(n->cipher)))
+		return 0;
+	if (!pi->has_ciphers && pi->ncp < 2 && s->o->data_ciphers_fallback) {
+		snprintf(n->cipher, sizeof(n->cipher), "%s", s->o->data_ciphers_fallback);
+		return 0;
+	}
+	msg(M_WARN, "%s: no data channel cipher in common (client: %s, server --data-ciphers: %s)",
+	    s->peer_name, theirs[0] ? theirs : "[none]", s->o->data_ciphers);
+	s->neg_error = "Data channel cipher negotiation failed (no shared cipher)";
+	return -ENOPROTOOPT;
+}
+
+static void copy_credential(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+void ssl_wipe_peer_credentials(struct ssl_session *s)
+{
+	crypto_wipe(s->peer_pass, sizeof(s->peer_pass));
+}
+
 static int ssl_derive_key2(struct ssl_session *s, struct key_state *ks, struct key2 *k2)
 {
 	const struct keymethod_msg *own = &ks->local_km;
@@ -344,6 +406,10 @@ static int ssl_handle_keymethod(struct ssl_session *s, struct key_state *ks,
 		keymethod_peer_info_parse(m.peer_info, &ks->peer_info);
 	}
 	ks->km_received = true;
+	if (s->mp_server && ks->key_id == 0) {
+		copy_credential(s->peer_user, sizeof(s->peer_user), m.username);
+		copy_credential(s->peer_pass, sizeof(s->peer_pass), m.password);
+	}
 	/* the TLS server answers only after the client's message */
 	if (s->tls_server && !ks->km_sent) {
 		ret = ssl_send_keymethod(s, ks);
@@ -356,6 +422,15 @@ static int ssl_handle_keymethod(struct ssl_session *s, struct key_state *ks,
 		return 0;
 	}
 	/* Renegotiations keep the cipher and features negotiated first. */
+	if (s->mp_server && ks->key_id == 0) {
+		if (ssl_negotiate_server(s, ks, m.options) < 0) {
+			/* active without data keys: the owner refuses the client */
+			ks->state = KS_ACTIVE;
+			ks->active_ms = event_now_ms();
+			return 0;
+		}
+		return ssl_install_keys(s, ks);
+	}
 	if (!s->pull && (ks->key_id == 0 || !s->established)) {
 		ret = ssl_negotiate_p2p(s, ks);
 		if (ret < 0)
@@ -795,6 +870,7 @@ int ssl_session_init(struct ssl_session *s, const struct options *o, struct ssl_
 	s->peer_name = "[undef]";
 	s->tls_server = o->tls_server;
 	s->pull = o->pull || o->client;
+	s->mp_server = o->mode_server;
 	ret = crypto_rand_bytes(s->sid, sizeof(s->sid));
 	if (ret == 0)
 		ret = tls_wrap_init(&s->wrap, wrap_cfg);
@@ -803,6 +879,13 @@ int ssl_session_init(struct ssl_session *s, const struct options *o, struct ssl_
 		return ret;
 	}
 	/* Budget for the worst case of 4 piggybacked ACKs over IPv6. */
+	if (!s->tls_server && option_file_set(&o->auth_user_pass)) {
+		ret = keymethod_read_credentials(&o->auth_user_pass, s->peer_user,
+						 sizeof(s->peer_user), s->peer_pass,
+						 sizeof(s->peer_pass));
+		if (ret < 0)
+			return ret;
+	}
 	s->max_payload = tls_wrap_max_payload(&s->wrap, (size_t)o->max_packet_size, 4, true);
 	ssl_build_strings(s);
 	return ks_init(s, &s->ks[SSL_KS_PRIMARY], 0);
@@ -819,6 +902,7 @@ void ssl_session_start(struct ssl_session *s, bool send_reset)
 
 void ssl_session_free(struct ssl_session *s)
 {
+	ssl_wipe_peer_credentials(s);
 	ks_free(&s->ks[SSL_KS_PRIMARY]);
 	ks_free(&s->ks[SSL_KS_LAME_DUCK]);
 	tls_wrap_free(&s->wrap);

@@ -94,6 +94,12 @@ struct ssl_session {
 	uint8_t peer_sid[RELIABLE_SID_LEN];
 	bool peer_sid_known;
 	bool established;
+	bool mp_server;                     /* --mode server: the server negotiates
+					     * per client and sends no peer-info */
+	const char *neg_error;              /* server: why negotiation failed; the
+					     * key is then active without data keys */
+	char peer_user[256], peer_pass[256];/* server: from the client (wipe after use);
+					     * client: --auth-user-pass, to send */
 	bool pull;                          /* client mode: keys wait for PUSH_REPLY */
 	bool pushed;                        /* PUSH_REPLY applied */
 	uint64_t push_request_ms;           /* next PUSH_REQUEST, 0 = none due */
@@ -146,6 +152,9 @@ int ssl_client_set_negotiated(struct ssl_session *s, const char *cipher, int32_t
 			      bool tls_ekm);
 /* Send a text control message (e.g. "PUSH_REQUEST") on the current key. */
 int ssl_send_control_message(struct ssl_session *s, const char *text);
+
+/* Server mode: forget the client's password once it was checked. */
+void ssl_wipe_peer_credentials(struct ssl_session *s);
 
 /* name is in the ':'-separated cipher list (case-insensitive, '?' ignored). */
 bool ssl_cipher_in_list(const char *list, const char *name);

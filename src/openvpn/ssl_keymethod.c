@@ -532,3 +532,54 @@ void keymethod_peer_info_log(const char *text)
 			p++;
 	}
 }
+
+/* ---- --auth-user-pass ----------------------------------------------------- */
+
+/* Copy one line of text (without CR/LF) into out; false if it does not fit. */
+static bool take_line(const char **p, char *out, size_t len)
+{
+	size_t n = strcspn(*p, "\r\n");
+
+	if (n >= len)
+		return false;
+	memcpy(out, *p, n);
+	out[n] = '\0';
+	*p += n;
+	if (**p == '\r')
+		(*p)++;
+	if (**p == '\n')
+		(*p)++;
+	return true;
+}
+
+int keymethod_read_credentials(const struct option_file *f, char *user, size_t ulen,
+			       char *pass, size_t plen)
+{
+	char text[1024];
+	const char *p = text;
+	const char *name = f->is_inline ? "[[INLINE]]" : f->name;
+	size_t n = 0;
+	int ret = 0;
+
+	if (f->is_inline) {
+		snprintf(text, sizeof(text), "%s", f->name);
+	} else {
+		FILE *fp = fopen(f->name, "r");
+
+		if (!fp) {
+			ret = -errno;
+			msg(M_ERR | M_ERRNO, "--auth-user-pass: cannot open %s", f->name);
+			return ret;
+		}
+		n = fread(text, 1, sizeof(text) - 1, fp);
+		text[n] = '\0';
+		fclose(fp);
+	}
+	if (!take_line(&p, user, ulen) || !take_line(&p, pass, plen) || !user[0]) {
+		msg(M_ERR, "--auth-user-pass %s: needs the username on the first line and the password on the second (at most %zu bytes each)",
+		    name, ulen - 1);
+		ret = -EINVAL;
+	}
+	explicit_bzero(text, sizeof(text));
+	return ret;
+}

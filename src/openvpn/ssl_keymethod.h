@@ -13,6 +13,7 @@
 
 struct buf;
 struct options;
+struct option_file;
 
 #define KEYMETHOD_PRE_MASTER_LEN 48
 #define KEYMETHOD_RANDOM_LEN 32
@@ -90,6 +91,14 @@ int keymethod_parse(const uint8_t *data, size_t len, bool from_client,
  * auth SHA1,keysize 128,key-method 2,tls-client". Needs finalized options.
  * Returns 0 or -ENOSPC.
  */
+/*
+ * --auth-user-pass: username on the first line, password on the second, from
+ * a file or an inline block. Errors are logged. 0, -EINVAL (missing or
+ * over-long lines) or -errno from reading the file.
+ */
+int keymethod_read_credentials(const struct option_file *f, char *user, size_t ulen,
+			       char *pass, size_t plen);
+
 int keymethod_options_string(const struct options *o, char *out, size_t len);
 
 /* What our peer-info says (§5.4). */

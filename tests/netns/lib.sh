@@ -14,6 +14,7 @@ NS_A="ovt-$UNIQ-a-$TEST_NAME"
 NS_B="ovt-$UNIQ-b-$TEST_NAME"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ovt.$TEST_NAME.XXXXXX")
 PIDS=()
+STAR_NS=()
 FAILS=0
 PASSES=0
 # 10.77.x.0/24 on the veth; x from the pid so parallel tests differ
@@ -33,6 +34,9 @@ cleanup() {
 	done
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
+	for pid in "${STAR_NS[@]}"; do
+		ip netns del "$pid" 2>/dev/null
+	done
 	if [ "${KEEP_WORK:-0}" = 1 ] || [ "$FAILS" -gt 0 ]; then
 		echo "logs kept in $WORK"
 	else
@@ -76,6 +80,29 @@ netns_pair() {
 	ip -n "$NS_B" link set lo up
 	ip -n "$NS_A" link set "va$UNIQ" up
 	ip -n "$NS_B" link set "vb$UNIQ" up
+}
+
+# netns_star N: $NS_A with a bridge at $ADDR_A/24 ($ADDR6_A/64), and N client
+# namespaces ${STAR_NS[0..N-1]} on it at 10.77.$OCTET.(10+i) / fd00:77:$OCTET::(10+i).
+netns_star() {
+	local n=$1 i ns
+	ip netns add "$NS_A" || return 1
+	ip -n "$NS_A" link add "br$UNIQ" type bridge || return 1
+	ip -n "$NS_A" addr add "$ADDR_A/24" dev "br$UNIQ"
+	ip -n "$NS_A" addr add "$ADDR6_A/64" dev "br$UNIQ" nodad
+	ip -n "$NS_A" link set lo up
+	ip -n "$NS_A" link set "br$UNIQ" up
+	for ((i = 0; i < n; i++)); do
+		ns="ovt-$UNIQ-c$i-$TEST_NAME"
+		ip netns add "$ns" || return 1
+		STAR_NS+=("$ns")
+		ip link add "s$UNIQ-$i" netns "$NS_A" type veth peer name "c$UNIQ-$i" netns "$ns" || return 1
+		ip -n "$NS_A" link set "s$UNIQ-$i" master "br$UNIQ" up
+		ip -n "$ns" addr add "10.77.$OCTET.$((10 + i))/24" dev "c$UNIQ-$i"
+		ip -n "$ns" addr add "fd00:77:$OCTET::$((10 + i))/64" dev "c$UNIQ-$i" nodad
+		ip -n "$ns" link set lo up
+		ip -n "$ns" link set "c$UNIQ-$i" up
+	done
 }
 
 # start_in NS LOGFILE command args...   (sets LAST_PID)

@@ -205,7 +205,83 @@ case_tcp() {
 	stop_all "$p0" "$p2" "$PID_S"
 }
 
+# ---- scripts: auth-user-pass-verify, client-connect/-disconnect, learn-address
+case_scripts() {
+	local p0 p1 p2 a0
+	cat >"$WORK/auth.sh" <<'EOS'
+#!/bin/sh
+# via-file: username and password on two lines of the file in $1
+{ read -r user; read -r pass; } <"$1"
+[ "$pass" = "secret-$user" ] && [ "$user" = "$common_name" ]
+EOS
+	cat >"$WORK/cc.sh" <<'EOS'
+#!/bin/sh
+case "$common_name" in
+Test-Client-4) exit 1 ;;
+Test-Client) echo "ifconfig-push 10.8.0.100 255.255.255.0" >"$1" ;;
+esac
+exit 0
+EOS
+	printf '#!/bin/sh\necho "$1 $2 $3" >>"%s/learn.log"\n' "$WORK" >"$WORK/la.sh"
+	printf '#!/bin/sh\necho "$common_name $bytes_received $bytes_sent $ifconfig_pool_remote_ip" >>"%s/disc.log"\n' \
+		"$WORK" >"$WORK/cd.sh"
+	chmod +x "$WORK"/*.sh
+	printf 'Test-Client\nsecret-Test-Client\n' >"$WORK/up0.txt"
+	printf 'Test-Client-4\nsecret-Test-Client-4\n' >"$WORK/up1.txt"
+	printf 'Test-Client-3\nwrong\n' >"$WORK/up2-bad.txt"
+	printf 'Test-Client-3\nsecret-Test-Client-3\n' >"$WORK/up2.txt"
+	server_conf scripts "script-security 2" "auth-user-pass-verify $WORK/auth.sh via-file" \
+		"client-connect $WORK/cc.sh" "client-disconnect $WORK/cd.sh" "learn-address $WORK/la.sh"
+	client_conf deb0 client.crt client.key "auth-user-pass $WORK/up0.txt" "explicit-exit-notify 1"
+	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key" "auth-user-pass $WORK/up1.txt"
+	client_conf ours2bad "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2-bad.txt"
+	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2.txt" \
+		"explicit-exit-notify 1"
+	start_server scripts || { fail "scripts: our server did not start"; return; }
+	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
+	start_client "$C1" deb1 "$DEBIAN_OPENVPN"; p1=$LAST_PID
+	start_client "$C2" ours2bad "$OPENVPN_BIN"; p2=$LAST_PID
+	if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+		[ "$(tun_addr "$C0")" = 10.8.0.100 ] && ping_ok "$C0" 10.8.0.1; then
+		pass "scripts: right password accepted; client-connect's ifconfig-push 10.8.0.100 applied"
+	else
+		fail "scripts: Debian client with the right password (address $(tun_addr "$C0"))"
+	fi
+	if wait_log "$WORK/ours2bad.log" 'AUTH_FAILED' 20 && wait_gone "$p2" 10; then
+		pass "scripts: wrong password: our client got AUTH_FAILED and exited"
+	else
+		fail "scripts: wrong password not refused"
+	fi
+	if wait_log "$WORK/deb1.log" 'AUTH_FAILED' 20; then
+		pass "scripts: client-connect exit 1 refused the client with AUTH_FAILED"
+	else
+		fail "scripts: failing client-connect did not refuse"
+	fi
+	start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
+	if wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 && ping_ok "$C2" 10.8.0.1; then
+		pass "scripts: our client's --auth-user-pass accepted by auth-user-pass-verify"
+	else
+		fail "scripts: our client with the right password"
+	fi
+	stop_all "$p2" "$p0"
+	sleep 0.5
+	if grep -q '^add 10.8.0.100 Test-Client$' "$WORK/learn.log" &&
+		grep -q '^delete 10.8.0.100' "$WORK/learn.log"; then
+		pass "scripts: learn-address add/delete: $(tr '\n' ';' <"$WORK/learn.log")"
+	else
+		fail "scripts: learn-address calls: $(cat "$WORK/learn.log" 2>/dev/null)"
+	fi
+	if awk '$1 == "Test-Client" && $2 > 0 && $3 > 0 && $4 == "10.8.0.100" {ok=1} END {exit !ok}' \
+		"$WORK/disc.log" 2>/dev/null; then
+		pass "scripts: client-disconnect saw bytes and address: $(grep '^Test-Client ' "$WORK/disc.log")"
+	else
+		fail "scripts: client-disconnect env: $(cat "$WORK/disc.log" 2>/dev/null)"
+	fi
+	stop_all "$p1" "$PID_S"
+}
+
 case_udp
 case_ccd
+case_scripts
 case_tcp
 finish

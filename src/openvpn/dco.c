@@ -180,6 +180,15 @@ static void check_topology(const struct options *o, struct blockers *bl)
 		    "address");
 }
 
+/* Server mode keeps its data channel in the daemon for now; saying so keeps
+ * --dco-check from promising offload that will not happen. */
+static void check_server_mode(const struct options *o, struct blockers *bl)
+{
+	if (o->mode_server)
+		add(bl, "--mode server", "none yet: use point-to-point mode for DCO",
+		    "this version offloads point-to-point mode only");
+}
+
 /* This daemon keeps no capabilities across --user; 2.6 keeps CAP_NET_ADMIN. */
 static void check_user(const struct options *o, struct blockers *bl)
 {
@@ -212,6 +221,7 @@ static const struct dco_rule dco_rules[] = {
 	{ "--data-ciphers-fallback", "none, or an AEAD cipher", check_fallback },
 	{ "--compress/--comp-lzo", "no compression framing", check_compress },
 	{ "--allow-compression", "no compressed packets admitted", check_allow_compression },
+	{ "--mode server", "point-to-point mode", check_server_mode },
 	{ "--topology", "fine for this mode", check_topology },
 	{ "--user", "not used", check_user },
 	{ "--inactive", "not used", check_inactive },

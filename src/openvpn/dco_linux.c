@@ -639,9 +639,40 @@ static bool sys_module(const char *name)
 	return access(path, F_OK) == 0;
 }
 
+static int link_create(struct dco_ctx *c, const char *name);
+static int link_delete(struct dco_ctx *c, int ifindex);
+
+/*
+ * Whether a link of kind ovpn-dco can be created: that also loads an
+ * installed module (through its rtnl-link alias) where the family lookup
+ * did not. Needs CAP_NET_ADMIN; costs one short-lived interface.
+ */
+static bool probe_by_link(void)
+{
+	struct dco_ctx *c = calloc(1, sizeof(*c));
+	char name[IF_NAMESIZE];
+	bool ok = false;
+
+	if (!c)
+		return false;
+	c->rtnl = sock_open(NETLINK_ROUTE);
+	if (c->rtnl) {
+		set_rcv_timeout(c->rtnl);
+		snprintf(name, sizeof(name), "dcoprobe%u", (unsigned int)getpid() % 100000u);
+		if (link_create(c, name) == 0) {
+			ok = true;
+			link_delete(c, (int)if_nametoindex(name));
+		}
+		nl_socket_free(c->rtnl);
+	}
+	free(c);
+	return ok;
+}
+
 void dco_backend_probe(struct dco_probe *p)
 {
 	struct nl_sock *sk = sock_open(NETLINK_GENERIC);
+	bool by_link = false;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->needed, sizeof(p->needed),
@@ -653,9 +684,12 @@ void dco_backend_probe(struct dco_probe *p)
 		return;
 	}
 	/* resolving the name also loads an installed module (its alias) */
+	if (genl_ctrl_resolve(sk, OVPN_NL_NAME) < 0)
+		by_link = probe_by_link();
 	if (genl_ctrl_resolve(sk, OVPN_NL_NAME) >= 0) {
 		p->avail = DCO_AVAILABLE;
-		snprintf(p->found, sizeof(p->found), "generic netlink family '%s'", OVPN_NL_NAME);
+		snprintf(p->found, sizeof(p->found), "generic netlink family '%s'%s", OVPN_NL_NAME,
+			 by_link ? " (loaded through its link kind)" : "");
 	} else if (genl_ctrl_resolve(sk, OVPN_NL_NAME_V1) >= 0) {
 		p->avail = DCO_OTHER_GENERATION;
 		snprintf(p->found, sizeof(p->found), "generic netlink family '%s' (the older "

@@ -334,9 +334,12 @@ static bool tunnel_accept_source(struct tunnel *t, const struct sockaddr_any *fr
 	t->remote = *from;
 	t->remote_known = true;
 	addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
+	if (t->peer_seen)
+		script_ipchange(t->o, from);
 accepted:
 	if (!t->peer_seen && !t->tls_mode) {
 		t->peer_seen = true;
+		script_ipchange(t->o, from);
 		msg(M_INFO, "Peer Connection Initiated with %s", addr_to_str(from, a, sizeof(a)));
 		ping_start_receive_timer(&t->ping);
 	}
@@ -467,9 +470,12 @@ static void tunnel_tls_new_source(struct tunnel *t, struct buf *b,
 	}
 	t->remote = *from;
 	t->remote_known = true;
-	if (had)
+	if (had && !addr_equal(&old, from)) {
 		msg(M_INFO, "Peer floated from %s to %s", t->peer_name,
 		    addr_to_str(from, a, sizeof(a)));
+		if (t->peer_seen)
+			script_ipchange(t->o, from);
+	}
 	addr_to_str(from, t->peer_name, sizeof(t->peer_name));
 	ping_note_received(&t->ping, now);
 	if (is_data)
@@ -603,6 +609,7 @@ static void tunnel_ssl_established(struct ssl_session *s)
 	t->peer_seen = true;
 	if (!t->dco_peer)
 		ping_start_receive_timer(&t->ping);
+	script_ipchange(t->o, &t->remote);
 	tunnel_mark_up(t);
 	msg(M_INFO, "Data Channel: cipher '%s', peer-id: %u%s", s->neg.cipher, s->neg.peer_id,
 	    s->neg.data_v2 ? "" : " (DATA_V1)");
@@ -763,6 +770,8 @@ static int tunnel_dco_open_dev(struct tunnel *t)
 		return 1; /* a persisted tun device from an earlier instance stays */
 	if (p->dco) {
 		msg(M_INFO, "Preserving previous DCO interface: %s", dco_ifname(p->dco));
+		if (t->o->up_restart && script_tunnel_up(t->o, dco_ifname(p->dco), true) != 0)
+			return -ECANCELED;
 	} else {
 		route_state_init(&p->routes);
 		ret = dco_open(&p->dco, t->o->dev, DCO_MODE_P2P);
@@ -772,10 +781,13 @@ static int tunnel_dco_open_dev(struct tunnel *t)
 		}
 		msg(M_INFO, "DCO device %s opened", dco_ifname(p->dco));
 		ret = route_ifconfig_apply(t->o, dco_ifindex(p->dco), &p->routes);
+		if (ret == 0 && script_tunnel_up(t->o, dco_ifname(p->dco), false) != 0)
+			ret = -ECANCELED;
 		if (ret == 0)
 			ret = route_apply(t->o, dco_ifindex(p->dco), &p->routes);
 		if (ret < 0)
 			return ret;
+		script_route_up(t->o, dco_ifname(p->dco));
 	}
 	t->dco = true;
 	t->tun = NULL;
@@ -1347,6 +1359,7 @@ static void tunnel_tcp_connected(struct tunnel *t)
 	}
 	t->peer_seen = true;
 	ping_start_receive_timer(&t->ping);
+	script_ipchange(t->o, &t->remote);
 	tunnel_mark_up(t);
 }
 
@@ -1612,6 +1625,32 @@ static int tunnel_start(struct tunnel *t)
 	return 0;
 }
 
+/* The device scripts are told about: the tun or the ovpn-dco interface. */
+static const char *tunnel_dev_name(const struct tunnel_persist *p)
+{
+	if (p->dco)
+		return dco_ifname(p->dco);
+	return p->tun_open ? p->tun.ifname : NULL;
+}
+
+/* --route-pre-down, then --down once the device is gone (--down-pre:
+ * before it goes), as 2.6 orders them. */
+static void tunnel_close_tun(struct tunnel *t)
+{
+	const char *why = t->end_reason ? t->end_reason : "error";
+	char dev[TUN_IFNAMSIZ] = "";
+
+	if (tunnel_dev_name(t->persist))
+		snprintf(dev, sizeof(dev), "%s", tunnel_dev_name(t->persist));
+	if (dev[0])
+		script_route_pre_down(t->o, dev);
+	if (dev[0] && t->o->down_pre)
+		script_tunnel_down(t->o, dev, false, why);
+	tunnel_release_tun(t->persist);
+	if (dev[0] && !t->o->down_pre)
+		script_tunnel_down(t->o, dev, false, why);
+}
+
 static void tunnel_teardown(struct tunnel *t)
 {
 	ping_stop(&t->ping);
@@ -1631,7 +1670,10 @@ static void tunnel_teardown(struct tunnel *t)
 	comp_free(&t->comp);
 	free(t->mem);
 	if (t->end != TUNNEL_RESTART_SOFT || !t->o->persist_tun || t->persist->dco_off)
-		tunnel_release_tun(t->persist);
+		tunnel_close_tun(t);
+	else if (t->o->up_restart && tunnel_dev_name(t->persist))
+		/* the device stays: --down only with --up-restart, as 2.6 */
+		script_tunnel_down(t->o, tunnel_dev_name(t->persist), true, t->end_reason);
 	if (t->pull)
 		options_free(&t->eff);
 }

@@ -339,8 +339,10 @@ int script_argv_parse(struct script_argv *a, const char *cmd, char *err, size_t 
 		if (ret < 0)
 			goto out;
 		ret = script_argv_append(a, word);
-		if (ret == -E2BIG)
+		if (ret == -E2BIG) {
 			snprintf(err, errlen, "more than %d words", SCRIPT_MAX_ARGS);
+			ret = -EINVAL;
+		}
 		if (ret < 0)
 			goto out;
 	}
@@ -791,69 +793,78 @@ static bool words_is(const struct option_words *w, int i, const char *s)
 	return w->argc > i && strcmp(w->argv[i], s) == 0;
 }
 
-/* The dns_* variables, and the foreign options 2.6 derives from --dns for
- * scripts that only know dhcp-option. *fo is the foreign_option counter. */
-static void env_dns(struct env_builder *b, const struct options *o, int *fo)
+/* One --dns server line's settings: addresses (m counts them per server). */
+static void env_dns_server(struct env_builder *b, const struct option_words *w, int *m, int *fo)
 {
 	char key[ENV_NAME_MAX + 1], val[ENV_VALUE_MAX + 1];
-	int i, j, k, m, search = 0;
+	int j;
 
+	if (words_is(w, 2, "resolve-domains")) {
+		for (j = 3; j < w->argc; j++) {
+			snprintf(key, sizeof(key), "dns_server_%s_resolve_domain_%d", w->argv[1], j - 2);
+			put(b, key, w->argv[j]);
+		}
+		return;
+	}
+	if (!words_is(w, 2, "address")) {
+		/* dnssec, transport, sni */
+		snprintf(key, sizeof(key), "dns_server_%s_%s", w->argv[1], w->argv[2]);
+		put(b, key, w->argv[3]);
+		return;
+	}
+	for (j = 3; j < w->argc; j++) {
+		const char *a = w->argv[j], *port = NULL, *end;
+		char host[256];
+
+		snprintf(host, sizeof(host), "%s", a);
+		if (a[0] == '[' && (end = strchr(a, ']')) != NULL) {
+			snprintf(host, sizeof(host), "%.*s", (int)(end - a - 1), a + 1);
+			port = end[1] == ':' ? end + 2 : NULL;
+		} else if (strchr(a, ':') && strchr(a, ':') == strrchr(a, ':')) {
+			port = strchr(a, ':') + 1;
+			if ((size_t)(port - 1 - a) < sizeof(host))
+				host[port - 1 - a] = '\0';
+		}
+		++*m;
+		snprintf(key, sizeof(key), "dns_server_%s_address_%d", w->argv[1], *m);
+		put(b, key, host);
+		if (port) {
+			snprintf(key, sizeof(key), "dns_server_%s_port_%d", w->argv[1], *m);
+			put(b, key, port);
+		}
+		snprintf(val, sizeof(val), "dhcp-option %s %s", strchr(host, ':') ? "DNS6" : "DNS",
+			 host);
+		put_n(b, "foreign_option", ++*fo, val);
+	}
+}
+
+/*
+ * The dns_* variables, and the foreign options 2.6 derives from --dns for
+ * scripts that only know dhcp-option: servers by their number (lowest
+ * first), then the search domains. *fo is the foreign_option counter.
+ */
+static void env_dns(struct env_builder *b, const struct options *o, int *fo)
+{
+	char val[ENV_VALUE_MAX + 1];
+	int i, j, id, m, search = 0;
+
+	for (id = -128; id <= 127; id++) {
+		m = 0;
+		for (i = 0; i < o->n_dns; i++) {
+			const struct option_words *w = &o->dns[i];
+
+			if (words_is(w, 0, "server") && w->argc >= 4 && atoi(w->argv[1]) == id)
+				env_dns_server(b, w, &m, fo);
+		}
+	}
 	for (i = 0; i < o->n_dns; i++) {
 		const struct option_words *w = &o->dns[i];
 
-		if (words_is(w, 0, "search-domains")) {
-			for (j = 1; j < w->argc; j++) {
-				put_n(b, "dns_search_domain", ++search, w->argv[j]);
-				snprintf(val, sizeof(val), "dhcp-option DOMAIN-SEARCH %s", w->argv[j]);
-				put_n(b, "foreign_option", ++*fo, val);
-			}
+		if (!words_is(w, 0, "search-domains"))
 			continue;
-		}
-		if (!words_is(w, 0, "server") || w->argc < 4)
-			continue;
-		if (!words_is(w, 2, "address")) {
-			/* resolve-domains, dnssec, transport, sni */
-			if (words_is(w, 2, "resolve-domains")) {
-				for (j = 3; j < w->argc; j++) {
-					snprintf(key, sizeof(key), "dns_server_%s_resolve_domain_%d",
-						 w->argv[1], j - 2);
-					put(b, key, w->argv[j]);
-				}
-			} else {
-				snprintf(key, sizeof(key), "dns_server_%s_%s", w->argv[1], w->argv[2]);
-				put(b, key, w->argv[3]);
-			}
-			continue;
-		}
-		/* addresses of the same server given on earlier lines come first */
-		m = 0;
-		for (k = 0; k < i; k++)
-			if (words_is(&o->dns[k], 0, "server") && words_is(&o->dns[k], 2, "address") &&
-			    strcmp(o->dns[k].argv[1], w->argv[1]) == 0)
-				m += o->dns[k].argc - 3;
-		for (j = 3; j < w->argc; j++) {
-			char host[256];
-			const char *a = w->argv[j], *port = NULL, *end;
-			bool v6;
-
-			snprintf(host, sizeof(host), "%s", a);
-			if (a[0] == '[' && (end = strchr(a, ']')) != NULL) {
-				snprintf(host, sizeof(host), "%.*s", (int)(end - a - 1), a + 1);
-				port = end[1] == ':' ? end + 2 : NULL;
-			} else if (strchr(a, ':') == strrchr(a, ':') && strchr(a, ':')) {
-				port = strchr(a, ':') + 1;
-				if ((size_t)(port - 1 - a) < sizeof(host))
-					host[port - 1 - a] = '\0';
-			}
-			v6 = strchr(host, ':') != NULL;
-			m++;
-			snprintf(key, sizeof(key), "dns_server_%s_address_%d", w->argv[1], m);
-			put(b, key, host);
-			if (port) {
-				snprintf(key, sizeof(key), "dns_server_%s_port_%d", w->argv[1], m);
-				put(b, key, port);
-			}
-			snprintf(val, sizeof(val), "dhcp-option %s %s", v6 ? "DNS6" : "DNS", host);
+		for (j = 1; j < w->argc; j++) {
+			put_n(b, "dns_search_domain", ++search, w->argv[j]);
+			snprintf(val, sizeof(val), "dhcp-option DOMAIN-SEARCH %s", w->argv[j]);
 			put_n(b, "foreign_option", ++*fo, val);
 		}
 	}

@@ -5,6 +5,7 @@
 # KVER       guest kernel version; default: the newest /boot/vmlinuz-*-amd64
 #            that has matching headers in /usr/src and modules in /lib/modules
 
+# shellcheck disable=SC2034 # used by the scripts sourcing this
 VM_DIR=$(cd "$(dirname "$0")" && pwd)
 VM_CACHE=${VM_CACHE:-${builddir:-.}/tests/vm/cache}
 

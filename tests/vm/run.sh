@@ -27,7 +27,10 @@ while getopts i:t: o; do
 	esac
 done
 shift $((OPTIND - 1))
-[ -n "$INITRD" ] && [ -f "$INITRD" ] || { echo "FAIL: initramfs not given or missing (-i)" >&2; exit 1; }
+if [ -z "$INITRD" ] || [ ! -f "$INITRD" ]; then
+	echo "FAIL: initramfs not given or missing (-i)" >&2
+	exit 1
+fi
 
 QEMU=${QEMU:-qemu-system-x86_64}
 command -v "$QEMU" >/dev/null 2>&1 || { echo "SKIP: $QEMU missing (apt-get install qemu-system-x86)"; exit 77; }
@@ -45,6 +48,7 @@ else
 		[ "$(basename "$f")" = lib.sh ] || basename "$f" .sh
 	done)
 fi
+# shellcheck disable=SC2086,SC2116 # squeeze newlines into spaces
 SCENARIOS=$(echo $SCENARIOS)
 [ -n "$SCENARIOS" ] || { echo "SKIP: no scenarios"; exit 77; }
 

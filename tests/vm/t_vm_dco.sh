@@ -20,7 +20,8 @@ case $OPENVPN_BIN in
 esac
 [ -d "$top_build" ] || top_build=$here/../..
 top_build=$(cd "$top_build" && pwd)
-export VM_CACHE=${VM_CACHE:-$top_build/tests/vm/cache}
+VM_CACHE=${VM_CACHE:-$top_build/tests/vm/cache}
+export VM_CACHE
 
 skip() { echo "SKIP: $*"; exit 77; }
 command -v qemu-system-x86_64 >/dev/null 2>&1 || [ -n "${QEMU:-}" ] ||

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # In-VM helpers for tests/vm scenarios (busybox sh). Source it first:
 #   . "$(dirname "$0")/lib.sh"
 # A scenario exits 0 (pass), 77 (skip, last line "SKIP: reason") or

@@ -16,7 +16,7 @@ p2p_tls_up deb "$DEB_OPENVPN" "$DEB_OPENVPN" "$OPTS" "$OPTS" || die "tunnel did 
 ok "tunnel up"
 
 for side in A B; do
-	eval log=\$LOG_$side ns=\$NS_$side
+	if [ "$side" = A ]; then log=$LOG_A ns=$NS_A; else log=$LOG_B ns=$NS_B; fi
 	check "$side: log says 'DCO device $TUN_DEV opened'" log_has "$log" "DCO device $TUN_DEV opened"
 	if log_has "$log" 'disabling data channel offload|Disabling data channel offload'; then
 		fail "$side: openvpn disabled DCO: $(grep -Ei -m 1 'disabling data channel offload' "$log")"
@@ -37,7 +37,7 @@ else
 	fail "B's $TUN_DEV received only $rx bytes (traffic did not go through the DCO device)"
 fi
 for side in A B; do
-	eval ns=\$NS_$side
+	if [ "$side" = A ]; then ns=$NS_A; else ns=$NS_B; fi
 	echo "  $side: $(frag_summary "$ns")"
 	fc=$(snmp_ip "$ns" FragCreates)
 	[ "$fc" = 0 ] || fail "$side: $fc outer IPv4 fragments created with tun-mtu 1420"

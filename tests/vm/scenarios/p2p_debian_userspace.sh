@@ -13,7 +13,7 @@ p2p_tls_up deb "$DEB_OPENVPN" "$DEB_OPENVPN" "$OPTS" "$OPTS" || die "tunnel did 
 ok "tunnel up"
 
 for side in A B; do
-	eval log=\$LOG_$side ns=\$NS_$side
+	if [ "$side" = A ]; then log=$LOG_A ns=$NS_A; else log=$LOG_B ns=$NS_B; fi
 	if log_has "$log" 'DCO device .* opened'; then
 		fail "$side: DCO used despite --disable-dco"
 	fi

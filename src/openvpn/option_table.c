@@ -1849,7 +1849,7 @@ static const struct option_def option_table[] = {
 	{ "tls-timeout", "n", 1, 1, C, 0, opt_tls_seconds },
 	{ "tls-exit", "", 0, 0, C, 0, opt_flag },
 	{ "tls-export-cert", "dir", 1, 1, C, 0, opt_not_yet },
-	{ "tls-verify", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "tls-verify", "cmd", 1, 1, C, 0, opt_script },
 	{ "hand-window", "n", 1, 1, C, 0, opt_tls_seconds },
 	{ "tran-window", "n", 1, 1, C, 0, opt_tls_seconds },
 	{ "reneg-sec", "max [min]", 1, 2, C, 0, opt_reneg_sec },

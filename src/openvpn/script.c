@@ -1163,7 +1163,9 @@ int script_tls_verify(const struct script_ctx *ctx, const char *cmd, int depth,
 	subj = strdup(subject ? subject : "");
 	if (!subj)
 		return -ENOMEM;
-	script_string_remap(subj, SCRIPT_STR_X509_NAME);
+	/* 2.6 passes the subject as printed ("CN=Test CA"), only without
+	 * control characters */
+	script_string_remap(subj, SCRIPT_STR_ENV_VALUE);
 	snprintf(d, sizeof(d), "%d", depth);
 	args[0] = d;
 	args[1] = subj;

@@ -229,9 +229,9 @@ int script_learn_address(const struct script_ctx *ctx, const char *cmd, const ch
 			 const struct env_set *client_env);
 
 /*
- * --tls-verify: arguments "depth subject"; the subject is remapped as an
- * X.509 name. env holds the certificate variables (tls_id_N, tls_serial_N,
- * X509_N_*, untrusted_ip, ...).
+ * --tls-verify: arguments "depth subject"; the subject as 2.6 passes it
+ * ("CN=Test CA"), with non-printable bytes turned into '_'. env holds the
+ * certificate variables (tls_id_N, tls_serial_N, X509_N_*, ...).
  */
 int script_tls_verify(const struct script_ctx *ctx, const char *cmd, int depth,
 		      const char *subject, const struct env_set *env);

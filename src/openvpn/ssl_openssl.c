@@ -27,6 +27,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "script.h"
 
 /* 2.6's TLS <= 1.2 list: (EC)DHE key exchange with RSA/ECDSA only. */
 #define DEFAULT_TLS_CIPHERS "DEFAULT:!EXP:!LOW:!MEDIUM:!kDH:!kECDH:!DSS:!PSK:!SRP:!kRSA"
@@ -44,6 +45,9 @@ struct ssl_ctx {
 	bool crl_dir;
 	struct timespec crl_mtime; /* of the CRL file last loaded */
 	off_t crl_size;
+	char *tls_verify;          /* --tls-verify command */
+	struct script_ctx script;
+	struct env_set script_env; /* the daemon-wide script variables */
 };
 
 struct ssl_conn {
@@ -60,6 +64,7 @@ struct ssl_conn {
 	char peer_subject[1024];
 	char verify_error[1024];   /* why we rejected the peer certificate */
 	char error[2048];
+	struct env_set cert_env;   /* --tls-verify: the chain's variables so far */
 };
 
 /* Where an SSL finds its ssl_conn, for the verify callback. */
@@ -354,6 +359,7 @@ static int ctx_set_algorithms(SSL_CTX *ctx, const struct options *o)
 }
 
 static int verify_callback(int ok, X509_STORE_CTX *store);
+static int ctx_tls_verify(struct ssl_ctx *c, const struct options *o);
 static int crl_load(struct ssl_ctx *c);
 
 /*
@@ -414,6 +420,8 @@ int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
 	ctx_set_behaviour(c);
 	ret = ctx_copy_rules(c, o);
 	if (!ret)
+		ret = ctx_tls_verify(c, o);
+	if (!ret)
 		ret = ctx_set_algorithms(c->ctx, o);
 	if (!ret)
 		ret = ctx_load_ca(c->ctx, o, c->server);
@@ -445,6 +453,8 @@ void ssl_ctx_free(struct ssl_ctx *c)
 	if (c->crl && c->crl_inline)
 		OPENSSL_cleanse(c->crl, strlen(c->crl));
 	free(c->crl);
+	free(c->tls_verify);
+	env_set_free(&c->script_env);
 	free(c);
 }
 
@@ -728,6 +738,106 @@ static int verify_chain_error(struct ssl_conn *c, X509_STORE_CTX *store,
 	return 0;
 }
 
+/* ---- --tls-verify ----------------------------------------------------------- */
+
+static int ctx_tls_verify(struct ssl_ctx *c, const struct options *o)
+{
+	if (!o->tls_verify)
+		return 0;
+	c->tls_verify = strdup(o->tls_verify);
+	if (!c->tls_verify)
+		return -ENOMEM;
+	/* the ctx may outlive o (--persist-key): nothing here points into it */
+	c->script = (struct script_ctx) { .security = o->script_security,
+					  .base = &c->script_env };
+	return script_env_from_options(&c->script_env, o);
+}
+
+/* "6d:de:3b:...", lower case with colons, as 2.6 writes digests and serials. */
+static void hex_colons(const unsigned char *d, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used + 4 <= len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%02x", i ? ":" : "", d[i]);
+}
+
+static int cert_env_add(struct env_set *e, const char *prefix, int depth, const char *value)
+{
+	char key[ENV_NAME_MAX + 1];
+
+	snprintf(key, sizeof(key), "%s_%d", prefix, depth);
+	return env_set_add(e, key, value);
+}
+
+/* 2.6's variables for the certificate at depth: tls_id_N, tls_serial_N,
+ * tls_serial_hex_N, tls_digest_N, tls_digest_sha256_N and X509_N_field. */
+static int cert_env(struct env_set *e, X509 *cert, int depth, const char *subject)
+{
+	X509_NAME *name = X509_get_subject_name(cert);
+	const ASN1_INTEGER *sn = X509_get0_serialNumber(cert);
+	unsigned char d[EVP_MAX_MD_SIZE];
+	char val[1024], key[64];
+	unsigned int n;
+	int i, ret;
+
+	ret = cert_env_add(e, "tls_id", depth, subject);
+	serial_string(cert, val, sizeof(val));
+	if (ret == 0)
+		ret = cert_env_add(e, "tls_serial", depth, val);
+	hex_colons(ASN1_STRING_get0_data(sn), (size_t)ASN1_STRING_length(sn), val, sizeof(val));
+	if (ret == 0)
+		ret = cert_env_add(e, "tls_serial_hex", depth, val);
+	if (ret == 0 && X509_digest(cert, EVP_sha1(), d, &n)) {
+		hex_colons(d, n, val, sizeof(val));
+		ret = cert_env_add(e, "tls_digest", depth, val);
+	}
+	if (ret == 0 && X509_digest(cert, EVP_sha256(), d, &n)) {
+		hex_colons(d, n, val, sizeof(val));
+		ret = cert_env_add(e, "tls_digest_sha256", depth, val);
+	}
+	for (i = 0; ret == 0 && i < X509_NAME_entry_count(name); i++) {
+		X509_NAME_ENTRY *ent = X509_NAME_get_entry(name, i);
+		ASN1_OBJECT *obj = X509_NAME_ENTRY_get_object(ent);
+		int nid = OBJ_obj2nid(obj);
+		unsigned char *utf8 = NULL;
+		int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(ent));
+
+		if (nid != NID_undef)
+			snprintf(key, sizeof(key), "X509_%d_%s", depth, OBJ_nid2sn(nid));
+		else
+			OBJ_obj2txt(key + snprintf(key, sizeof(key), "X509_%d_", depth),
+				    (int)(sizeof(key) - 8), obj, 1);
+		if (len >= 0)
+			ret = env_set_add(e, key, (const char *)utf8);
+		OPENSSL_free(utf8);
+	}
+	return ret;
+}
+
+/* --tls-verify runs for every certificate of the chain that passed the
+ * other checks; a nonzero exit status (or a refusal) fails the handshake. */
+static bool tls_verify_script(struct ssl_conn *c, X509 *cert, int depth, const char *subject)
+{
+	int ret;
+
+	if (!c->ctx->tls_verify)
+		return true;
+	ret = cert_env(&c->cert_env, cert, depth, subject);
+	if (ret == 0 && depth == 0 && c->peer_cn[0])
+		ret = env_set_add(&c->cert_env, "common_name", c->peer_cn);
+	if (ret == 0)
+		ret = script_tls_verify(&c->ctx->script, c->ctx->tls_verify, depth, subject,
+					&c->cert_env);
+	if (ret != 0) {
+		c->verified = false;
+		return reject(c, "VERIFY SCRIPT ERROR: depth=%d, %s", depth, subject);
+	}
+	msg(D_LOW, "VERIFY SCRIPT OK: depth=%d, %s", depth, subject);
+	return true;
+}
+
 static int verify_callback(int ok, X509_STORE_CTX *store)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -742,6 +852,8 @@ static int verify_callback(int ok, X509_STORE_CTX *store)
 	if (!ok)
 		return verify_chain_error(c, store, cert, depth, subject);
 	if (depth == 0 && !verify_leaf(c, cert, subject))
+		return 0;
+	if (!tls_verify_script(c, cert, depth, subject))
 		return 0;
 	msg(D_LOW, "VERIFY OK: depth=%d, %s", depth, subject);
 	return 1;
@@ -789,6 +901,7 @@ void ssl_conn_free(struct ssl_conn *c)
 	if (c->queue)
 		OPENSSL_cleanse(c->queue, c->queue_len);
 	free(c->queue);
+	env_set_free(&c->cert_env);
 	OPENSSL_cleanse(c, sizeof(*c));
 	free(c);
 }

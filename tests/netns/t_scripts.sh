@@ -1,6 +1,6 @@
 #!/bin/bash
-# --up, --down (and --down-pre), --route-up and --ipchange scripts in a P2P
-# TLS tunnel between two of our daemons; pushed dhcp-options reaching an
+# --up, --down (and --down-pre), --route-up, --ipchange and --tls-verify
+# scripts in a P2P TLS tunnel between two of our daemons; pushed dhcp-options reaching an
 # --up script as foreign_option_N when our client talks to Debian's
 # openvpn 2.6 server; and --script-security 1 refusing a script with the
 # line that names the level needed. The scripts write their arguments and
@@ -65,7 +65,7 @@ start_in "$NS_B" "$WORK/b.log" "$OPENVPN_BIN" --dev "$DEV" --remote "$ADDR_A" \
 	--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" \
 	--cert "$P/client.crt" --key "$P/client.key" --verb 3 \
 	--script-security 2 --setenv OUTDIR "$OUT" --setenv SIDE b --setenv-safe X y \
-	--up "$DUMP" --down "$DUMP" --down-pre
+	--up "$DUMP" --down "$DUMP" --down-pre --tls-verify "$DUMP"
 PB=$LAST_PID
 if wait_log "$WORK/a.log" 'Initialization Sequence Completed' 20 &&
 	wait_log "$WORK/b.log" 'Initialization Sequence Completed' 20 &&
@@ -119,6 +119,38 @@ expect "$OUT/b.up" "ARGS: $DEV 1500 0 $TUN_B $TUN_A init"
 expect "$OUT/b.up" "OPENVPN_X=y"
 expect "$OUT/b.down" "script_type=down"
 expect "$OUT/b.down" "DEV_PRESENT=yes"
+
+# --tls-verify: the last run is for the peer's own certificate (depth 0)
+expect "$OUT/b.tls-verify" "ARGS: 0 CN=server"
+expect "$OUT/b.tls-verify" "script_type=tls-verify"
+expect "$OUT/b.tls-verify" "tls_id_0=CN=server"
+expect "$OUT/b.tls-verify" "tls_id_1=CN=Test CA"
+expect "$OUT/b.tls-verify" "X509_0_CN=server"
+expect "$OUT/b.tls-verify" "common_name=server"
+if grep -qE '^tls_digest_sha256_0=([0-9a-f]{2}:){31}[0-9a-f]{2}$' "$OUT/b.tls-verify" 2>/dev/null; then
+	pass "b.tls-verify: tls_digest_sha256_0 in 2.6's format"
+else
+	fail "b.tls-verify: no tls_digest_sha256_0"
+fi
+
+# a --tls-verify script that says no fails the handshake
+start_in "$NS_A" "$WORK/tva.log" "$OPENVPN_BIN" --dev "$DEV" --remote "$ADDR_B" \
+	--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \
+	--cert "$P/server.crt" --key "$P/server.key" --verb 3
+PA=$LAST_PID
+start_in "$NS_B" "$WORK/tvb.log" "$OPENVPN_BIN" --dev "$DEV" --remote "$ADDR_A" \
+	--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" \
+	--cert "$P/client.crt" --key "$P/client.key" --verb 3 \
+	--script-security 2 --tls-verify "/bin/sh -c 'exit 1'"
+PB=$LAST_PID
+if wait_log "$WORK/tvb.log" 'VERIFY SCRIPT ERROR: depth=1, CN=Test CA' 15 &&
+	! grep -q 'Initialization Sequence Completed' "$WORK/tvb.log"; then
+	pass "--tls-verify exit 1: handshake refused ($(grep -m1 -o 'VERIFY SCRIPT ERROR.*' "$WORK/tvb.log"))"
+else
+	fail "--tls-verify exit 1 did not refuse the peer"
+fi
+stop_pid "$PA"
+stop_pid "$PB"
 
 # ---- --script-security 1 refuses, and a refused --up is fatal ----------------------
 start_in "$NS_A" "$WORK/refused.log" "$OPENVPN_BIN" --dev "$DEV" \

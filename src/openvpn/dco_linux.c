@@ -614,7 +614,7 @@ static int transact(struct nl_sock *sk, uint8_t *rx, size_t rxlen, struct nl_msg
 	}
 }
 
-/* Build with fn's arguments already bound by the caller, then transact. */
+/* Send a request the caller built (or report why it could not), free it. */
 static int run(struct dco_ctx *c, int build_ret, struct nl_msg *m,
 	       struct dco_peer_stats *stats, const char *what)
 {
@@ -963,14 +963,13 @@ int dco_new_key(struct dco_ctx *c, const struct dco_key *k)
 	struct nl_msg *m;
 	int ret = dco_nl_build_new_key(&m, c->family, c->ifindex, k);
 
+	if (ret < 0)
+		return run(c, ret, m, NULL, "new key");
+	ret = transact(c->req, c->rxbuf, sizeof(c->rxbuf), m, c->family, NULL, "new key");
 	/* the message held key material: wipe it before libnl frees it */
-	if (ret == 0) {
-		ret = transact(c->req, c->rxbuf, sizeof(c->rxbuf), m, c->family, NULL, "new key");
-		memset(nlmsg_hdr(m), 0, nlmsg_hdr(m)->nlmsg_len);
-		nlmsg_free(m);
-		return ret;
-	}
-	return run(c, ret, m, NULL, "new key");
+	memset(nlmsg_hdr(m), 0, nlmsg_hdr(m)->nlmsg_len);
+	nlmsg_free(m);
+	return ret;
 }
 
 int dco_swap_keys(struct dco_ctx *c, uint32_t peer_id)

@@ -180,15 +180,6 @@ static void check_topology(const struct options *o, struct blockers *bl)
 		    "address");
 }
 
-/* Server mode keeps its data channel in the daemon for now; saying so keeps
- * --dco-check from promising offload that will not happen. */
-static void check_server_mode(const struct options *o, struct blockers *bl)
-{
-	if (o->mode_server)
-		add(bl, "--mode server", "none yet: use point-to-point mode for DCO",
-		    "this version offloads point-to-point mode only");
-}
-
 /* This daemon keeps no capabilities across --user; 2.6 keeps CAP_NET_ADMIN. */
 static void check_user(const struct options *o, struct blockers *bl)
 {
@@ -221,8 +212,7 @@ static const struct dco_rule dco_rules[] = {
 	{ "--data-ciphers-fallback", "none, or an AEAD cipher", check_fallback },
 	{ "--compress/--comp-lzo", "no compression framing", check_compress },
 	{ "--allow-compression", "no compressed packets admitted", check_allow_compression },
-	{ "--mode server", "point-to-point mode", check_server_mode },
-	{ "--topology", "fine for this mode", check_topology },
+	{ "--topology", "fine for this mode (servers need subnet)", check_topology },
 	{ "--user", "not used", check_user },
 	{ "--inactive", "not used", check_inactive },
 };
@@ -319,6 +309,8 @@ static bool has_reneg_count(const struct options *o)
 }
 static bool has_exit_notify(const struct options *o) { return o->explicit_exit_notify > 0; }
 static bool has_float(const struct options *o) { return o->float_peer; }
+static bool has_c2c(const struct options *o) { return o->mode_server && o->client_to_client; }
+static bool is_server(const struct options *o) { return o->mode_server; }
 static bool is_p2p_tls(const struct options *o)
 {
 	return !o->mode_server && (options_tls_mode(o) || o->pull);
@@ -338,6 +330,13 @@ static const struct dco_note dco_notes[] = {
 	  "channel (a peer with cc-exit gets it on the control channel)" },
 	{ "--float", has_float,
 	  "the module follows a floating peer by itself, before authenticating the packet" },
+	{ "--mode server", is_server,
+	  "served: every client is a kernel peer; its iroutes become kernel routes via its VPN "
+	  "address; a client whose ccd or client-connect options the module cannot serve is "
+	  "refused (AUTH_FAILED with the reason)" },
+	{ "--client-to-client", has_c2c,
+	  "served by the host: packets between clients leave and re-enter the ovpn-dco "
+	  "interface, so net.ipv4.ip_forward (and the firewall) decide" },
 	{ "peer (P2P NCP)", is_p2p_tls,
 	  "depends on the peer: it must negotiate DATA_V2 and an AEAD cipher (OpenVPN 2.6+ or "
 	  "this daemon); otherwise the daemon carries the data channel" },

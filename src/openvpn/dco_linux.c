@@ -708,22 +708,35 @@ void dco_backend_probe(struct dco_probe *p)
 
 /* ---- the interface ------------------------------------------------------------------ */
 
-/* Kind of an existing interface ("" if it has none), via libnl-route. */
-static int link_kind(struct nl_sock *rtnl, const char *ifname, char *kind, size_t len)
+/*
+ * Kind of an existing interface ("" if it has none), via libnl-route. On a
+ * socket of its own: transact() reads replies itself, so libnl's sequence
+ * bookkeeping on the context's sockets no longer matches what it expects.
+ */
+static int link_kind(const char *ifname, char *kind, size_t len)
 {
+	struct nl_sock *sk = sock_open(NETLINK_ROUTE);
 	struct rtnl_link *l = NULL;
 	const char *t;
 	int ret;
 
 	kind[0] = '\0';
-	ret = rtnl_link_get_kernel(rtnl, 0, ifname, &l);
-	if (ret < 0)
-		return ret == -NLE_OBJ_NOTFOUND || ret == -NLE_NODEV ? -ENODEV : -EIO;
+	if (!sk)
+		return -ENOMEM;
+	set_rcv_timeout(sk);
+	ret = rtnl_link_get_kernel(sk, 0, ifname, &l);
+	if (ret < 0) {
+		msg(D_LOW, "DCO: cannot read interface %s: %s", ifname, nl_geterror(ret));
+		ret = ret == -NLE_OBJ_NOTFOUND || ret == -NLE_NODEV ? -ENODEV : -EIO;
+		goto out;
+	}
 	t = rtnl_link_get_type(l);
 	if (t)
 		snprintf(kind, len, "%s", t);
 	rtnl_link_put(l);
-	return 0;
+out:
+	nl_socket_free(sk);
+	return ret;
 }
 
 static int link_create(struct dco_ctx *c, const char *name)
@@ -767,7 +780,7 @@ static int create_fixed(struct dco_ctx *c, const char *name)
 
 	if (ret != -EEXIST)
 		goto out;
-	ret = link_kind(c->rtnl, name, kind, sizeof(kind));
+	ret = link_kind(name, kind, sizeof(kind));
 	if (ret < 0)
 		goto out;
 	if (strcmp(kind, OVPN_LINK_KIND) != 0) {

@@ -121,6 +121,8 @@ struct peer *peer_new(struct server *srv, const struct sockaddr_any *from)
 		.established = peer_ssl_established,
 		.failed = peer_ssl_failed,
 		.control_message = peer_ssl_control,
+		.keys_derived = server_dco_keys_derived,	/* no-ops without DCO */
+		.key_retired = server_dco_key_retired,
 	};
 	struct peer *p = calloc(1, sizeof(*p));
 	char a[ADDR_STRLEN];
@@ -185,6 +187,8 @@ void peer_close(struct peer *p, const char *reason)
 
 	if (p->state == PEER_CLOSING)
 		return;
+	/* DCO: kernel counters (for client-disconnect), routes, DEL_PEER */
+	server_dco_peer_del(p);
 	if (p->state == PEER_CONNECTED)
 		msg(M_INFO, "%s SIGTERM[soft,%s] received, client-instance exiting", p->name, reason);
 	else
@@ -428,6 +432,8 @@ void peer_connected(struct peer *p)
 		return;
 	}
 	why = peer_configure(p);
+	if (!why)	/* DCO: refuse incompatible clients, else hand to the kernel */
+		why = server_dco_peer_add(p);
 	if (why) {
 		peer_refuse(p, why);
 		return;

@@ -24,6 +24,7 @@
 #include "ping.h"
 #include "socket.h"
 #include "ssl.h"
+#include "server_dco.h"
 
 struct server;
 
@@ -62,6 +63,7 @@ struct peer {
 	uint64_t bytes_in, bytes_out;    /* transport bytes, as 2.6 counts them */
 	uint64_t drop_spoofed, drop_decrypt, drop_no_key;
 	const char *close_reason;
+	struct peer_dco dco;             /* data channel offload (server_dco.c) */
 };
 
 /* A new client in HANDSHAKE state, in the id table and the peer list (and

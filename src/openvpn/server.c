@@ -150,6 +150,10 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 	char a[INET6_ADDRSTRLEN];
 	int ret;
 
+	/* DCO: the kernel carries the data channel and there is no tun to write
+	 * to; a data packet that still reached us is stray */
+	if (srv->dco)
+		return;
 	if (comp_active(&p->comp) && comp_unframe(&p->comp, b) < 0) {
 		comp_log_drop(&p->comp, p->name);
 		return;
@@ -581,6 +585,7 @@ static void server_write_status(struct server *srv)
 
 	if (!cl || !rt || !real || !virt)
 		goto out;
+	server_dco_sync_stats(srv);	/* per-client kernel byte counts */
 	for (p = srv->peers; p && nc < n; p = p->next) {
 		if (p->state != PEER_CONNECTED)
 			continue;
@@ -716,6 +721,10 @@ static int server_open_tun(struct server *srv)
 	const struct options *o = srv->o;
 	int ret;
 
+	/* DCO: an ovpn-dco interface in MP mode instead (server_dco.c) */
+	ret = server_dco_open(srv);
+	if (ret <= 0)
+		return ret;
 	if (!p->tun_open) {
 		struct tun_config cfg = { .dev = o->dev, .dev_type = o->dev_type,
 					  .dev_node = o->dev_node };
@@ -933,6 +942,7 @@ static void server_teardown(struct server *srv)
 		server_write_status(srv);
 	while (srv->peers)
 		peer_free(srv->peers);
+	server_dco_teardown(srv);
 	if (srv->pool && srv->o->pool_persist_file)
 		pool_persist_save(srv->pool, srv->o->pool_persist_file);
 	if (srv->tun)

@@ -70,6 +70,9 @@ struct server {
 	bool has_local_v4;
 	struct in6_addr local_v6;
 	bool has_local_v6;
+	/* data channel offload (server_dco.c): the ovpn-dco interface replaces tun */
+	bool dco;
+	struct event_handler dco_h;
 };
 
 enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persist);

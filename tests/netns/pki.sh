@@ -1,6 +1,7 @@
 #!/bin/sh
 # Make a throwaway PKI in directory $1: ca.crt, server.crt/key (TLS Web
-# Server Authentication), client.crt/key (TLS Web Client Authentication),
+# Server Authentication), client.crt/key, client2.crt/key and
+# client3.crt/key (TLS Web Client Authentication),
 # expired.crt/key (a client certificate that expired in 2020).
 # EC P-256 keys keep this fast; 2.6's default certificate profile accepts them.
 set -e
@@ -23,11 +24,14 @@ CNF
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key \
 	-out ca.crt -days 2 -subj "/CN=Test CA" \
 	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign,cRLSign" 2>/dev/null
-for who in server client; do
+# client2 and client3: more clients with a name (and ccd file) of their own
+for who in server client client2 client3; do
+	ext=client
+	[ "$who" != server ] || ext=server
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $who.key \
 		-out $who.csr -subj "/CN=$who" 2>/dev/null
 	openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-		-out $who.crt -days 2 -extfile ext.cnf -extensions $who 2>/dev/null
+		-out $who.crt -days 2 -extfile ext.cnf -extensions $ext 2>/dev/null
 done
 # an expired client certificate from the same CA (openssl ca can backdate)
 mkdir -p expca

@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "buf.h"
 #include "comp.h"
+#include "cookie.h"
 #include "crypto.h"
 #include "peer.h"
 #include "ping.h"
@@ -249,51 +250,84 @@ static bool server_may_accept(struct server *srv)
 	return true;
 }
 
-/* With --tls-auth/--tls-crypt a forged reset costs nothing: check it first. */
-static bool server_reset_authentic(struct server *srv, const struct buf *b)
+/*
+ * A control packet from an address without a session: unwrap (and so
+ * authenticate, with --tls-auth/--tls-crypt) and parse a copy, so the
+ * original can still go to a session. The shared window of the stateless
+ * wrap only proves the key: every client starts at the same ids.
+ */
+static bool server_peek_control(struct server *srv, const struct buf *b,
+				struct reliable_pkt *p, uint8_t *mem, size_t size)
 {
-	uint8_t mem[BUF_SIZE];
 	struct buf copy;
 	enum tls_wrap_status st;
 
-	if (srv->wcfg.mode == TLS_WRAP_NONE)
-		return true;
-	buf_init(&copy, mem, sizeof(mem), 0);
+	buf_init(&copy, mem, size, 0);
 	if (!buf_write(&copy, buf_data(b), buf_len(b)))
 		return false;
 	st = tls_wrap_decode(&srv->prewrap, &copy, time(NULL), NULL);
-	/* the shared window only proves the key: every client starts at id 1 */
-	return st == TLS_WRAP_OK || st == TLS_WRAP_REPLAY;
+	if (st != TLS_WRAP_OK && st != TLS_WRAP_REPLAY)
+		return false;
+	return reliable_pkt_parse(p, buf_data(&copy), buf_len(&copy)) == 0 && p->key_id == 0;
 }
 
+/* A hard reset from a new address: answered without keeping any state. */
+static void server_answer_reset(struct server *srv, const struct reliable_pkt *r,
+				const struct sockaddr_any *from)
+{
+	uint8_t mem[BUF_HEADROOM + 64];
+	struct reliable_pkt ans = {
+		.opcode = P_CONTROL_HARD_RESET_SERVER_V2, .n_acks = 1, .acks = { r->msg_id },
+		.has_msg_id = true, .msg_id = 0,
+	};
+	struct buf out, *pkt = &out;
+	const struct sockaddr_any *to = from;
+
+	memcpy(ans.remote_sid, r->sid, sizeof(ans.remote_sid));
+	buf_init(&out, mem, sizeof(mem), BUF_HEADROOM);
+	if (cookie_make(&srv->cookies, from, r->sid, (uint64_t)time(NULL), ans.sid) < 0 ||
+	    reliable_pkt_build(&out, &ans) < 0 ||
+	    tls_wrap_encode(&srv->prewrap, &out, time(NULL)) < 0)
+		return;
+	if (link_udp_send_batch(&srv->link, &pkt, &to, 1) == 1)
+		srv->st.link_write_bytes += buf_len(&out);
+}
+
+/* The first packet after our stateless answer names our cookie as session
+ * id and acknowledges the answer: only then does the client get state. */
 static void server_new_udp_peer(struct server *srv, struct buf *b,
 				const struct sockaddr_any *from)
 {
-	uint8_t op = buf_data(b)[0] >> P_OPCODE_SHIFT;
+	uint8_t mem[BUF_SIZE];
+	struct reliable_pkt r;
 	struct peer *p;
+	bool acks_reset = false;
+	unsigned i;
 
-	if ((op != P_CONTROL_HARD_RESET_CLIENT_V2 && op != P_CONTROL_HARD_RESET_CLIENT_V3) ||
-	    (buf_data(b)[0] & P_KEY_ID_MASK) != 0) {
+	if (!server_peek_control(srv, b, &r, mem, sizeof(mem))) {
+		srv->st.drop_unknown_source++;
+		msg_ratelimited(&srv->rl_new, D_LOW, "TLS: unauthenticated or malformed packet from a new address, dropped");
+		return;
+	}
+	if (r.opcode == P_CONTROL_HARD_RESET_CLIENT_V2) {
+		server_answer_reset(srv, &r, from);
+		return;
+	}
+	for (i = 0; i < r.n_acks; i++)
+		acks_reset |= r.acks[i] == 0;
+	if ((r.opcode != P_CONTROL_V1 && r.opcode != P_ACK_V1) || !acks_reset ||
+	    !cookie_check(&srv->cookies, from, r.sid, r.remote_sid, (uint64_t)time(NULL))) {
 		srv->st.drop_unknown_source++;
 		return;
 	}
-	if (!server_reset_authentic(srv, b)) {
-		srv->st.refused_new++;
-		msg_ratelimited(&srv->rl_new, D_LOW, "TLS Error: cannot authenticate a hard reset (tls-auth/tls-crypt)");
-		return;
-	}
-	if (!server_may_accept(srv)) {
+	if (!server_may_accept(srv) || !(p = peer_new(srv, from))) {
 		srv->st.refused_new++;
 		return;
 	}
-	p = peer_new(srv, from);
-	if (!p) {
-		srv->st.refused_new++;
-		return;
-	}
-	ssl_session_start(&p->ssl, false);
-	if (!ssl_recv_control(&p->ssl, b)) {
-		peer_close(p, "bad-hard-reset");
+	if (ssl_session_resume(&p->ssl, r.remote_sid, r.sid, P_CONTROL_HARD_RESET_CLIENT_V2,
+			       srv->wcfg.mode != TLS_WRAP_NONE ? &srv->prewrap.pid_send : NULL) < 0 ||
+	    !ssl_recv_control(&p->ssl, b)) {
+		peer_close(p, "bad-first-packet");
 		return;
 	}
 	msg(D_NORMAL, "%s: new client session (peer-id %u)", p->name, p->id);
@@ -360,7 +394,7 @@ static void server_udp_packet(struct server *srv, struct buf *b, const struct so
 	}
 	p = ptab_by_addr(&srv->tab, from);
 	if (!p) {
-		if (op == P_DATA_V1)
+		if (op == P_DATA_V1 || op == P_CONTROL_SOFT_RESET_V1)
 			srv->st.drop_unknown_source++;
 		else
 			server_new_udp_peer(srv, b, from);
@@ -875,12 +909,13 @@ static int server_setup(struct server *srv)
 	ret = ssl_wrap_config(o, &srv->wcfg, &srv->wrap_key);
 	if (ret < 0)
 		return ret;
-	if (srv->wcfg.mode != TLS_WRAP_NONE) {
+	if (srv->wcfg.mode != TLS_WRAP_NONE)
 		srv->wcfg.key = &srv->wrap_key;
-		ret = tls_wrap_init(&srv->prewrap, &srv->wcfg);
-		if (ret < 0)
-			return ret;
-	}
+	ret = tls_wrap_init(&srv->prewrap, &srv->wcfg);
+	if (ret == 0)
+		ret = cookie_init(&srv->cookies);
+	if (ret < 0)
+		return ret;
 	env_set_init(&srv->base_env);
 	ret = script_env_from_options(&srv->base_env, o);
 	if (ret < 0)
@@ -948,8 +983,8 @@ static void server_teardown(struct server *srv)
 	if (srv->tun)
 		event_del(&srv->loop, srv->tun->fd);
 	link_close(&srv->link);
-	if (srv->wcfg.mode != TLS_WRAP_NONE)
-		tls_wrap_free(&srv->prewrap);
+	tls_wrap_free(&srv->prewrap);
+	cookie_free(&srv->cookies);
 	keyfile_wipe(&srv->wrap_key);
 	if (srv->tls_ctx && srv->tls_ctx != srv->persist->tls_ctx)
 		ssl_ctx_free(srv->tls_ctx);

@@ -8,6 +8,7 @@
 #define SERVER_H
 
 #include "datapath.h"
+#include "cookie.h"
 #include "event.h"
 #include "keyfile.h"
 #include "log.h"
@@ -47,7 +48,8 @@ struct server {
 	struct ssl_ctx *tls_ctx;
 	struct tls_wrap_config wcfg;
 	struct static_key wrap_key;
-	struct tls_wrap_ctx prewrap;     /* checks hard resets before any state */
+	struct tls_wrap_ctx prewrap;     /* wraps and checks stateless handshake packets */
+	struct cookie_ctx cookies;
 	struct pool *pool;
 	struct peer_table tab;
 	struct peer *peers;              /* every peer, newest first */

@@ -309,6 +309,7 @@ static int ssl_negotiate_server(struct ssl_session *s, struct key_state *ks,
 	n->data_v2 = pi->iv_proto & IV_PROTO_DATA_V2;
 	n->tls_export = pi->iv_proto & IV_PROTO_TLS_KEY_EXPORT;
 	occ_cipher(peer_options, occ, sizeof(occ));
+	n->occ_comp_lzo = peer_options && comp_occ_has_comp_lzo(peer_options);
 	if (pi->has_ciphers)
 		theirs = pi->ciphers;
 	else if (pi->ncp >= 2)
@@ -898,6 +899,36 @@ void ssl_session_start(struct ssl_session *s, bool send_reset)
 	if (send_reset || !s->tls_server)
 		reliable_send_enqueue(&ks->rel, reset_opcode(s), NULL, 0, NULL);
 	ssl_flush(s);
+}
+
+int ssl_session_resume(struct ssl_session *s, const uint8_t cookie[RELIABLE_SID_LEN],
+		       const uint8_t peer_sid[RELIABLE_SID_LEN], uint8_t peer_reset_opcode,
+		       const struct packet_id_send *wrap_pid)
+{
+	struct key_state *ks = &s->ks[SSL_KS_PRIMARY];
+	const struct reliable_msg *m;
+	uint32_t acked[RELIABLE_ACK_QUEUE];
+
+	if (!s->tls_server || ks->rel.next_send_id != 0 || s->peer_sid_known)
+		return -EINVAL;
+	memcpy(s->sid, cookie, RELIABLE_SID_LEN);
+	memcpy(s->peer_sid, peer_sid, RELIABLE_SID_LEN);
+	s->peer_sid_known = true;
+	/* our reset went out as message 0 and the client has acknowledged it */
+	reliable_send_enqueue(&ks->rel, reset_opcode(s), NULL, 0, NULL);
+	m = reliable_next_to_send(&ks->rel, event_now_ms());
+	if (!m || reliable_ack_received(&ks->rel, 0) < 0)
+		return -EPROTO;
+	/* the client's reset was message 0; the stateless answer acked it */
+	reliable_recv(&ks->rel, peer_reset_opcode, 0, NULL, 0);
+	ssl_deliver(s, ks);
+	reliable_acks_take(&ks->rel, acked, RELIABLE_ACK_QUEUE);
+	ks->state = KS_START;
+	/* go on with the answer's wrap packet ids, so the client's replay
+	 * window sees them rise */
+	if (wrap_pid)
+		s->wrap.pid_send = *wrap_pid;
+	return 0;
 }
 
 void ssl_session_free(struct ssl_session *s)

@@ -60,6 +60,7 @@ struct ssl_negotiated {
 	bool data_v2;
 	bool tls_export;
 	uint32_t peer_id;
+	bool occ_comp_lzo;       /* server: the client's OCC string has ",comp-lzo" */
 };
 
 struct ssl_session;
@@ -123,6 +124,18 @@ int ssl_session_init(struct ssl_session *s, const struct options *o, struct ssl_
 		     const struct tls_wrap_config *wrap_cfg, const struct ssl_callbacks *cb,
 		     void *owner);
 void ssl_session_free(struct ssl_session *s);
+
+/*
+ * Server, stateless handshake (cookie.h): set up key-id 0 as it stands after
+ * our hard reset (message 0, session id = cookie) went out and was
+ * acknowledged, and the client's reset (message 0, session id peer_sid) was
+ * received. wrap_pid: the packet ids the stateless answer's wrap used, so
+ * ours continue after them (NULL without --tls-auth/--tls-crypt). Feed the
+ * client's acknowledging packet to ssl_recv_control() next. 0 or -errno.
+ */
+int ssl_session_resume(struct ssl_session *s, const uint8_t cookie[RELIABLE_SID_LEN],
+		       const uint8_t peer_sid[RELIABLE_SID_LEN], uint8_t peer_reset_opcode,
+		       const struct packet_id_send *wrap_pid);
 
 /* Start key-id 0: queue our hard reset (the TLS client always does; a TLS
  * server only when it knows its peer already, as 2.6 does in P2P). */

@@ -280,7 +280,34 @@ EOS
 	stop_all "$p1" "$PID_S"
 }
 
+# ---- --tls-crypt / --tls-auth: the stateless handshake answer is wrapped too --
+case_wrap() {
+	local mode srv_line cli_line p0 p2
+	for mode in tls-crypt tls-auth; do
+		if [ "$mode" = tls-crypt ]; then
+			srv_line="tls-crypt ta.key" cli_line="tls-crypt ta.key"
+		else
+			srv_line="tls-auth ta.key 0" cli_line="tls-auth ta.key 1"
+		fi
+		server_conf "$mode" "$srv_line"
+		client_conf deb0 client.crt client.key "$cli_line"
+		client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "$cli_line"
+		start_server "$mode" || { fail "$mode: our server did not start"; continue; }
+		start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
+		start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
+		if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+			wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 &&
+			ping_ok "$C0" 10.8.0.1 && ping_ok "$C2" 10.8.0.1; then
+			pass "$mode: Debian client and ours connected (stateless reset answer wrapped)"
+		else
+			fail "$mode: clients with $mode"
+		fi
+		stop_all "$p0" "$p2" "$PID_S"
+	done
+}
+
 case_udp
+case_wrap
 case_ccd
 case_scripts
 case_tcp

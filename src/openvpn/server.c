@@ -517,6 +517,7 @@ static void server_tcp_accept(struct server *srv)
 			continue;
 		}
 		p->tcp_mode = true;
+		addr_unmap(&conn.peer);
 		p->tcp = conn;
 		p->tcp_h.cb = server_tcp_ready;
 		p->tcp_events = EPOLLIN;

@@ -398,6 +398,33 @@ bool comp_occ_has_comp_lzo(const char *occ)
 	return false;
 }
 
+/* ---- server mode: one client ---------------------------------------------- */
+
+void comp_for_client(const struct comp_client_in *in, struct comp_client_out *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->alg = in->server_alg;
+	/* Migration first: it only concerns clients configured for framing. */
+	if (in->migrate && in->occ_comp_lzo) {
+		if (in->iv_comp_stubv2) {
+			/* the client drops its framing to stub-v2, which costs
+			 * nothing on IP packets; frame the same way here */
+			out->push = "compress stub-v2";
+			out->alg = COMP_ALG_STUB_V2;
+		} else {
+			/* pre-2.4 clients only know comp-lzo: keep its 0xFA byte */
+			out->push = "comp-lzo no";
+			out->alg = COMP_ALG_LZO_STUB;
+		}
+	}
+	/* A client-config-dir file or client-connect script has the last word
+	 * on the framing; what it pushes is its own business. */
+	if (in->ccd_set)
+		out->alg = in->ccd_alg;
+	if (comp_alg_compresses(out->alg) && in->allow == COMP_ALLOW_NO)
+		out->refuse = "compression for this client is not allowed by --allow-compression no";
+}
+
 const char *comp_lz4_version(void)
 {
 	return LZ4_versionString();

@@ -123,6 +123,33 @@ int comp_occ_link_mtu_extra(enum comp_alg a);
  * string carries the ",comp-lzo" item, i.e. it is configured for framing. */
 bool comp_occ_has_comp_lzo(const char *occ);
 
+/*
+ * Server mode: the framing one client gets, decided as OpenVPN 2.6 does.
+ * The server's own --compress/--comp-lzo is never pushed by itself (a
+ * config pushes it with --push); a client-config-dir file or client-connect
+ * script may set the framing for its client; with --compress migrate, a
+ * client whose OCC options string carries ",comp-lzo" is told to stop
+ * compressing: "compress stub-v2" when it announces IV_COMP_STUBv2=1, else
+ * (an old client) "comp-lzo no", which the server then frames with too.
+ */
+struct comp_client_in {
+	enum comp_alg server_alg;  /* the server's --compress / --comp-lzo */
+	bool migrate;              /* the server has --compress migrate */
+	bool ccd_set;              /* ccd / client-connect set a framing ... */
+	enum comp_alg ccd_alg;     /* ... this one */
+	enum comp_allow allow;     /* the server's --allow-compression */
+	bool occ_comp_lzo;         /* client's OCC string has ",comp-lzo" */
+	bool iv_comp_stubv2;       /* client's peer-info has IV_COMP_STUBv2=1 */
+};
+
+struct comp_client_out {
+	enum comp_alg alg;         /* framing the server uses with this client */
+	const char *push;          /* item for its PUSH_REPLY, or NULL */
+	const char *refuse;        /* non-NULL: refuse the client, and why */
+};
+
+void comp_for_client(const struct comp_client_in *in, struct comp_client_out *out);
+
 const char *comp_lz4_version(void);
 
 #endif

@@ -1510,6 +1510,7 @@ static int opt_compress(struct options *o, const struct option_call *c)
 	if (ret < 0)
 		return ret;
 	o->comp = a;
+	o->comp_set = true;
 	if (c->context != OPT_CTX_PUSH)
 		o->comp_migrate = migrate;
 	return 0;
@@ -1818,8 +1819,8 @@ static const struct option_def option_table[] = {
 	{ "use-prediction-resistance", "", 0, 0, C, 0, opt_not_yet },
 	{ "engine", "[engine-name]", 0, 1, C, 0, opt_not_yet },
 	{ "providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
-	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | P, 0, opt_compress },
-	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | P, 0, opt_compress },
+	{ "comp-lzo", "[yes|no|adaptive]", 0, 1, C | D | P, 0, opt_compress },
+	{ "compress", "[lz4|lz4-v2|stub|stub-v2|migrate]", 0, 1, C | D | P, 0, opt_compress },
 	{ "comp-noadapt", "", 0, 0, C, 0, opt_not_yet },
 	{ "allow-compression", "no|asym|yes", 1, 1, C, 0, opt_allow_compression },
 

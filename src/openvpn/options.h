@@ -239,6 +239,7 @@ struct options {
 	enum comp_alg comp;        /* --compress / --comp-lzo, configured or
 				    * pushed; the last one given wins */
 	bool comp_migrate;         /* --compress migrate (comp stays NONE) */
+	bool comp_set;             /* --compress / --comp-lzo given (ccd: per client) */
 	enum comp_allow allow_compression; /* after finalize: 2.6's default
 				    * (asym with any compression option, else no) */
 	bool allow_compression_set;

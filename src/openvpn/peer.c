@@ -394,6 +394,44 @@ static const char *peer_configure(struct peer *p)
 	return why ? why : peer_install_routes(p);
 }
 
+/* The compression framing 2.6 gives this client (comp.h), from the
+ * server's options, its ccd / client-connect options and what it told us. */
+static void peer_comp_choice(const struct peer *p, struct comp_client_out *out)
+{
+	const struct options *o = p->srv->o;
+	struct comp_client_in in = {
+		.server_alg = o->comp,
+		.migrate = o->comp_migrate,
+		.ccd_set = p->ccd_loaded && p->ccd.comp_set,
+		.ccd_alg = p->ccd_loaded ? p->ccd.comp : COMP_ALG_NONE,
+		.allow = o->allow_compression,
+		.occ_comp_lzo = p->ssl.neg.occ_comp_lzo,
+		.iv_comp_stubv2 = p->ssl.ks[SSL_KS_PRIMARY].peer_info.comp_stubv2,
+	};
+
+	comp_for_client(&in, out);
+}
+
+static const char *peer_setup_comp(struct peer *p)
+{
+	struct comp_client_out c;
+
+	peer_comp_choice(p, &c);
+	if (c.refuse)
+		return c.refuse;
+	if (c.alg != p->comp.alg) {
+		comp_free(&p->comp);
+		if (comp_init(&p->comp, c.alg, p->srv->o->allow_compression) < 0)
+			return "out of memory for compression";
+	}
+	if (c.push)
+		msg(M_INFO, "%s: --compress migrate: the client asks for compression; pushing '%s'",
+		    p->name, c.push);
+	if (comp_active(&p->comp))
+		msg(D_NORMAL, "%s: compression framing: %s", p->name, comp_alg_name(p->comp.alg));
+	return NULL;
+}
+
 static void peer_drop_duplicates(struct peer *p)
 {
 	struct peer *q, *next;
@@ -432,6 +470,8 @@ void peer_connected(struct peer *p)
 		return;
 	}
 	why = peer_configure(p);
+	if (!why)
+		why = peer_setup_comp(p);
 	if (!why)	/* DCO: refuse incompatible clients, else hand to the kernel */
 		why = server_dco_peer_add(p);
 	if (why) {
@@ -562,12 +602,16 @@ int peer_send_push_reply(struct peer *p)
 	const struct options *c = p->ccd_loaded ? &p->ccd : NULL;
 	static char out[16][PUSH_MSG_MAX];
 	struct push_list l;
+	struct comp_client_out comp;
 	int i, n, ret = 0;
 
 	memset(&l, 0, sizeof(l));
 	for (i = 0; !(c && c->push_reset) && i < o->n_push; i++)
 		if (!push_removed(o, c, o->push[i].argv[0]))
 			push_add(&l, o->push[i].argv[0]);
+	peer_comp_choice(p, &comp);
+	if (comp.push && !push_removed(o, c, comp.push))
+		push_add(&l, comp.push);
 	for (i = 0; c && i < c->n_push; i++)
 		if (!push_removed(o, c, c->push[i].argv[0]))
 			push_add(&l, c->push[i].argv[0]);

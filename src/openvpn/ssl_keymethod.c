@@ -334,12 +334,16 @@ int keymethod_options_string(const struct options *o, char *out, size_t len)
 	out[0] = '\0';
 	options_digest_find(o->auth, &hmac);
 	sb_add(&b, "V4,dev-type tun");
-	sb_add(&b, ",link-mtu %d", occ_link_mtu(o, ci, hmac));
+	sb_add(&b, ",link-mtu %d", occ_link_mtu(o, ci, hmac) + comp_occ_link_mtu_extra(o->comp));
 	sb_add(&b, ",tun-mtu %d", o->tun_mtu_occ ? o->tun_mtu_occ : o->tun_mtu);
 	sb_add(&b, ",proto %s", occ_proto(o->proto));
 	if (o->ifconfig_ipv6_local)
 		sb_add(&b, ",tun-ipv6");
 	occ_ifconfig(o, &b);
+	/* any framing shows as comp-lzo: a --compress migrate server looks
+	 * for it to tell the client to stop compressing */
+	if (o->comp != COMP_ALG_NONE)
+		sb_add(&b, ",comp-lzo");
 	occ_crypto(o, &b);
 	if (options_tls_mode(o)) {
 		sb_add(&b, ",key-method 2");
@@ -367,6 +371,8 @@ void keymethod_peer_info_defaults(const struct options *o,
 	c->mtu = 1600;
 	/* 2.6 clients announce stub framing even with compression off. */
 	c->comp_stubs = true;
+	/* and LZ4 too when they may receive compressed packets */
+	c->comp_lz4 = o->allow_compression != COMP_ALLOW_NO;
 }
 
 int keymethod_peer_info_build(const struct keymethod_peer_info_cfg *c,
@@ -389,6 +395,8 @@ int keymethod_peer_info_build(const struct keymethod_peer_info_cfg *c,
 	}
 	sb_add(&b, "IV_CIPHERS=%s\nIV_PROTO=%u\n", c->ciphers ? c->ciphers : "",
 	       c->iv_proto);
+	if (c->pull && c->comp_lz4)
+		sb_add(&b, "IV_LZ4=1\nIV_LZ4v2=1\n");
 	if (c->pull && c->comp_stubs)
 		sb_add(&b, "IV_LZO_STUB=1\nIV_COMP_STUB=1\nIV_COMP_STUBv2=1\n");
 	if (b.overflow) {

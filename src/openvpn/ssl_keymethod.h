@@ -110,6 +110,7 @@ struct keymethod_peer_info_cfg {
 	unsigned int iv_proto;
 	int mtu;                   /* IV_MTU: largest tun MTU a push may set */
 	bool comp_stubs;           /* IV_LZO_STUB, IV_COMP_STUB, IV_COMP_STUBv2 */
+	bool comp_lz4;             /* IV_LZ4, IV_LZ4v2 (--allow-compression not no) */
 };
 
 /* Our defaults for the role the options describe. */

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Compression framing against Debian's openvpn 2.6 in a P2P TLS tunnel, both
-# roles: compress lz4-v2 / lz4 / stub-v2 / stub, comp-lzo no, each with
+# roles: compress lz4-v2 / lz4 / stub-v2 / stub, comp-lzo no, migrate (no
+# framing between two peers), each with
 # --allow-compression yes (real LZ4 both ways) where it compresses.
 . "$(dirname "$0")/lib.sh"
 
@@ -57,7 +58,8 @@ run() {
 for mode in "lz4-v2:--compress lz4-v2 --allow-compression yes" \
 	"lz4:--compress lz4 --allow-compression yes" \
 	"lz4-v2-asym:--compress lz4-v2" \
-	"stub-v2:--compress stub-v2" "stub:--compress" "comp-lzo-no:--comp-lzo no"; do
+	"stub-v2:--compress stub-v2" "stub:--compress" "comp-lzo-no:--comp-lzo no" \
+	"migrate:--compress migrate"; do
 	name=${mode%%:*}
 	opts=${mode#*:}
 	run "$name-ours-server" "$OURS" "$DEB" "$opts"

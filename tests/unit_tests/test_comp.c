@@ -680,6 +680,115 @@ static void test_names_and_occ(void **state)
 	assert_non_null(comp_lz4_version());
 }
 
+/* ---- server mode: what one client gets ----------------------------------- */
+
+static struct comp_client_out for_client(enum comp_alg server_alg, bool migrate,
+					 enum comp_allow allow, bool occ, bool stubv2)
+{
+	struct comp_client_in in = {
+		.server_alg = server_alg, .migrate = migrate, .allow = allow,
+		.occ_comp_lzo = occ, .iv_comp_stubv2 = stubv2,
+	};
+	struct comp_client_out out;
+
+	comp_for_client(&in, &out);
+	return out;
+}
+
+static void test_client_server_config_not_pushed(void **state)
+{
+	static const enum comp_alg algs[] = {
+		COMP_ALG_NONE, COMP_ALG_STUB, COMP_ALG_STUB_V2, COMP_ALG_LZO_STUB,
+		COMP_ALG_LZO, COMP_ALG_LZ4, COMP_ALG_LZ4_V2,
+	};
+	size_t i;
+	int occ;
+
+	(void)state;
+	/* 2.6 pushes none of its own framing: the config pushes it, or not */
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		for (occ = 0; occ < 2; occ++) {
+			struct comp_client_out o = for_client(algs[i], false, COMP_ALLOW_ASYM,
+							      occ, true);
+
+			assert_int_equal(o.alg, algs[i]);
+			assert_null(o.push);
+			assert_null(o.refuse);
+		}
+	}
+}
+
+static void test_client_migrate(void **state)
+{
+	struct comp_client_out o;
+
+	(void)state;
+	/* a 2.6 client with comp-lzo or compress lz4(-v2): stub-v2 */
+	o = for_client(COMP_ALG_NONE, true, COMP_ALLOW_NO, true, true);
+	assert_string_equal(o.push, "compress stub-v2");
+	assert_int_equal(o.alg, COMP_ALG_STUB_V2);
+	assert_null(o.refuse);
+	/* an old client without IV_COMP_STUBv2: comp-lzo no, framed with 0xFA */
+	o = for_client(COMP_ALG_NONE, true, COMP_ALLOW_NO, true, false);
+	assert_string_equal(o.push, "comp-lzo no");
+	assert_int_equal(o.alg, COMP_ALG_LZO_STUB);
+	assert_null(o.refuse);
+	/* a client without compression: nothing at all */
+	o = for_client(COMP_ALG_NONE, true, COMP_ALLOW_NO, false, true);
+	assert_null(o.push);
+	assert_int_equal(o.alg, COMP_ALG_NONE);
+	o = for_client(COMP_ALG_NONE, true, COMP_ALLOW_NO, false, false);
+	assert_null(o.push);
+	assert_int_equal(o.alg, COMP_ALG_NONE);
+	/* without migrate the client's comp-lzo changes nothing */
+	o = for_client(COMP_ALG_NONE, false, COMP_ALLOW_NO, true, false);
+	assert_null(o.push);
+	assert_int_equal(o.alg, COMP_ALG_NONE);
+}
+
+static void test_client_ccd_and_allow(void **state)
+{
+	struct comp_client_in in = {
+		.server_alg = COMP_ALG_NONE, .allow = COMP_ALLOW_NO,
+		.ccd_set = true, .ccd_alg = COMP_ALG_LZ4_V2,
+	};
+	struct comp_client_out o;
+
+	(void)state;
+	/* a ccd asking for real compression while --allow-compression no:
+	 * 2.6 rejects the client */
+	comp_for_client(&in, &o);
+	assert_non_null(o.refuse);
+	in.allow = COMP_ALLOW_ASYM;
+	comp_for_client(&in, &o);
+	assert_null(o.refuse);
+	assert_int_equal(o.alg, COMP_ALG_LZ4_V2);
+	assert_null(o.push);
+	/* framing only is always fine, and a ccd can also turn framing off */
+	in.allow = COMP_ALLOW_NO;
+	in.ccd_alg = COMP_ALG_LZO_STUB;
+	comp_for_client(&in, &o);
+	assert_null(o.refuse);
+	assert_int_equal(o.alg, COMP_ALG_LZO_STUB);
+	in.server_alg = COMP_ALG_STUB;
+	in.ccd_alg = COMP_ALG_NONE;
+	comp_for_client(&in, &o);
+	assert_int_equal(o.alg, COMP_ALG_NONE);
+	/* migrate still pushes (first, as 2.6), the ccd's framing wins */
+	in.server_alg = COMP_ALG_NONE;
+	in.migrate = true;
+	in.occ_comp_lzo = true;
+	in.iv_comp_stubv2 = true;
+	in.ccd_alg = COMP_ALG_LZO_STUB;
+	comp_for_client(&in, &o);
+	assert_string_equal(o.push, "compress stub-v2");
+	assert_int_equal(o.alg, COMP_ALG_LZO_STUB);
+	/* the server's own LZ4 with asym serves every client */
+	o = for_client(COMP_ALG_LZ4_V2, false, COMP_ALLOW_ASYM, false, true);
+	assert_null(o.refuse);
+	assert_int_equal(o.alg, COMP_ALG_LZ4_V2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -701,6 +810,9 @@ int main(void)
 		cmocka_unit_test(test_round_trips),
 		cmocka_unit_test(test_stats_and_log),
 		cmocka_unit_test(test_names_and_occ),
+		cmocka_unit_test(test_client_server_config_not_pushed),
+		cmocka_unit_test(test_client_migrate),
+		cmocka_unit_test(test_client_ccd_and_allow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

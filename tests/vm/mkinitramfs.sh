@@ -10,6 +10,7 @@
 #   EXTRA_MODULE   another DCO module, e.g. our own; shipped as
 #                  /vmtest/modules/extra/ (optional)
 #   EXTRA_KMODS    more kernel module names to ship from /lib/modules/$KVER
+#   EXTRA_BINS     more programs to ship, each as /usr/local/bin/<basename>
 #   OURS           our daemon binary; shipped as /usr/local/sbin/openvpn-ours
 #                  (optional: scenarios that need it SKIP without it)
 #   DEB_OPENVPN    Debian's openvpn (default /usr/sbin/openvpn)
@@ -79,11 +80,14 @@ for t in modprobe insmod rmmod lsmod modinfo depmod; do
 	ln -s /usr/bin/kmod "$STAGE/usr/sbin/$t"
 done
 copy_bin "$(resolve ip)" /usr/sbin/ip
-for p in iperf3 ping; do
+for p in iperf3 ping wg; do
 	command -v "$p" >/dev/null 2>&1 || continue
 	# busybox has a ping too; only take a real one
 	"$BUSYBOX" cmp -s "$(resolve "$p")" "$BUSYBOX" && continue
 	copy_bin "$(resolve "$p")" "/usr/bin/$p"
+done
+for p in ${EXTRA_BINS:-}; do
+	copy_bin "$p" "/usr/local/bin/$(basename "$p")"
 done
 if [ -x "$DEB_OPENVPN" ]; then
 	copy_bin "$DEB_OPENVPN" /usr/sbin/openvpn

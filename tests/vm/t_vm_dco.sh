@@ -52,6 +52,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/t_vm_dco.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM
 
+# the netlink probe of ours_module_netlink_robust (which skips without it),
+# and WireGuard for ours_module_bench
+probe=$work/ovpn_nl_probe
+${CC:-cc} -O2 -o "$probe" "$here/tools/ovpn_nl_probe.c" 2>/dev/null || probe=""
+EXTRA_BINS="${EXTRA_BINS:-} $probe"
+EXTRA_KMODS="${EXTRA_KMODS:-} wireguard"
+export EXTRA_BINS EXTRA_KMODS
+
 KVER=$kver REF_MODULE=$ref EXTRA_MODULE=${EXTRA_MODULE:-} OURS=$OURS \
 	"$here/mkinitramfs.sh" "$work/initrd.gz"
 rc=0

@@ -37,9 +37,11 @@ run_cipher() {
 	check "$c: 20 MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" 20
 	# renegotiation: new key in the secondary slot, swap, delete old
 	sleep 14
-	n=$(grep -c 'Peer Connection Initiated' "$LOG_A")
+	n=$(grep -c 'Control Channel: ' "$LOG_A")
 	[ "$n" -ge 2 ] && ok "$c: renegotiated ($n TLS sessions)" ||
 		fail "$c: no renegotiation seen ($n TLS sessions)"
+	check "$c: old key retired (SWAP_KEYS, DEL_KEY)" \
+		log_has "$LOG_A" 'killed expiring key'
 	check "$c: ping B -> A after renegotiation" ping_ok "$NS_B" "$TUN_A"
 	check "$c: 5 MB B -> A after renegotiation" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 5
 	if [ -f "$WORK/$c.status" ] &&

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compat.h"
@@ -205,6 +206,32 @@ static void server_dco_readable(struct event_handler *h, uint32_t events)
 		msg(M_WARN, "DCO: cannot read kernel notifications: %s", strerror(-ret));
 }
 
+/*
+ * --route and --route-ipv6 on the ovpn-dco interface. Without a metric of
+ * their own they get SERVER_DCO_ROUTE_METRIC, as in OpenVPN 2.6: a route
+ * to the same network as a client's iroute then loses to the iroute's
+ * kernel route (metric 100) while that client is connected, and only
+ * catches the traffic (which the module drops: no client has that next
+ * hop) while it is not.
+ */
+static int apply_routes(const struct options *o, int ifindex, struct route_state *st)
+{
+	struct options *copy;
+	int ret;
+
+	if (o->route_metric != 0)
+		return route_apply(o, ifindex, st);
+	/* route_apply() only reads: a shallow copy with another default does */
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	*copy = *o;
+	copy->route_metric = SERVER_DCO_ROUTE_METRIC;
+	ret = route_apply(copy, ifindex, st);
+	free(copy);
+	return ret;
+}
+
 int server_dco_open(struct server *srv)
 {
 	struct tunnel_persist *p = srv->persist;
@@ -232,7 +259,7 @@ int server_dco_open(struct server *srv)
 		msg(M_INFO, "DCO device %s opened", dco_ifname(p->dco));
 		ret = route_ifconfig_apply(o, dco_ifindex(p->dco), &p->routes);
 		if (ret == 0)
-			ret = route_apply(o, dco_ifindex(p->dco), &p->routes);
+			ret = apply_routes(o, dco_ifindex(p->dco), &p->routes);
 		if (ret == 0 && script_tunnel_up(o, dco_ifname(p->dco), false) != 0) {
 			msg(M_ERR, "--up script failed: exiting");
 			ret = -EPERM;

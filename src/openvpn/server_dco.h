@@ -30,8 +30,11 @@ struct vprefix;
 struct netcfg_route4;
 struct netcfg_route6;
 
-/* Kernel routes of a client's iroutes carry this metric, as OpenVPN 2.6. */
+/* Kernel routes of a client's iroutes carry this metric, and --route
+ * without a metric of its own the other, as in OpenVPN 2.6: the iroute of
+ * a connected client wins over a --route to the same network. */
 #define SERVER_DCO_IROUTE_METRIC 100
+#define SERVER_DCO_ROUTE_METRIC 200
 
 /* Per-client DCO state, embedded in struct peer. */
 struct peer_dco {

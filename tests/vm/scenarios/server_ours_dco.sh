@@ -6,7 +6,8 @@
 #  - every client is a kernel peer; ping and SHA-256-checked transfers;
 #  - the iroute network behind "client" is a kernel route via its VPN
 #    address: reachable from the server namespace, gone when it leaves,
-#    back when it reconnects;
+#    back when it reconnects; a --route to the same network stays below it
+#    (metric 200);
 #  - per-client byte counts in the status file move with the traffic, the
 #    daemon's own tun counters stay at zero;
 #  - renegotiation every 10 s loses at most one ping;
@@ -54,6 +55,12 @@ $IP -n "$NS_B" addr add "$IROUTE_NET.1/32" dev lo
 # a killed daemon's interface, still there: must be replaced, not reused
 $IP -n "$NS_A" link add "$TUN_DEV" type ovpn-dco
 
+# --client-disconnect records what the daemon says each client moved
+DISC=$WORK/disconnect.txt
+printf '#!/bin/sh\necho "$common_name $bytes_received $bytes_sent" >>"%s"\n' "$DISC" \
+	>"$WORK/disconnect.sh"
+chmod 755 "$WORK/disconnect.sh"
+
 LOG_S=$WORK/server.log
 start_server() {
 	# shellcheck disable=SC2086
@@ -61,7 +68,9 @@ start_server() {
 		--server-ipv6 fd00:97::/64 --topology subnet --dev "$TUN_DEV" --dev-type tun \
 		--dh none --ca "$PKI/ca.crt" --cert "$PKI/server.crt" --key "$PKI/server.key" \
 		--keepalive 1 5 --reneg-sec 10 --tun-mtu 1420 --client-config-dir "$WORK/ccd" \
-		--status "$STATUS" 1 --status-version 2 --verb 3 "$@"
+		--status "$STATUS" 1 --status-version 2 --route "$IROUTE_NET.0" 255.255.255.0 \
+		--script-security 2 --client-disconnect "$WORK/disconnect.sh" \
+		--verb 3 "$@"
 	PID_S=$LAST_PID
 }
 # start_client NAME NS SERVER_ADDR BIN [args]: sets PID_<NAME> via LAST_PID
@@ -125,6 +134,8 @@ check "ping client3 -> server" ping_ok "$NS_D" "$NET.1"
 check "ping server -> client3's VPN address" ping_ok "$NS_A" "$(status_field client3 4)"
 check "iroute: kernel route via client's VPN address" \
 	sh -c "$IP -n $NS_A route show $IROUTE_NET.0/24 | grep -q 'via $(status_field client 4) dev $TUN_DEV'"
+check "--route to the same network: metric 200, below the iroute" \
+	sh -c "$IP -n $NS_A route show $IROUTE_NET.0/24 | grep -v via | grep -q 'dev $TUN_DEV.* metric 200'"
 check "iroute: $IROUTE_NET.1 behind client reachable from the server namespace" \
 	ping_ok "$NS_A" "$IROUTE_NET.1"
 
@@ -176,6 +187,9 @@ check "client3 still served after client2's expiry" ping_ok "$NS_D" "$NET.1"
 
 # a ccd that pushes compression: refused, with the reason on both ends
 stop_daemon "$PID_3" || fail "client3 did not exit on SIGTERM"
+check "client-disconnect ran for client3" wait_log "$DISC" "^client3 " 10
+check "client-disconnect: client3's bytes_sent carry the kernel's count (> 5 MB)" \
+	greater "$(awk '$1 == "client3" { print $3; exit }' "$DISC")" 5000000
 echo 'push "compress lz4"' >"$WORK/ccd/client3"
 mv "$WORK/client3.log" "$WORK/client3-first.log"
 start_client client3 "$NS_D" 10.99.2.1 "$OURS_BIN"
@@ -191,7 +205,7 @@ rm -f "$WORK/ccd/client3"
 stop_daemon "$PID_1" || fail "client did not exit on SIGTERM"
 check "client's exit closes it on the server" \
 	wait_log "$LOG_S" "client/.*client-instance exiting" 15
-if $IP -n "$NS_A" route show "$IROUTE_NET.0/24" | grep -q .; then
+if $IP -n "$NS_A" route show "$IROUTE_NET.0/24" | grep -q via; then
 	fail "iroute kernel route still there after the client left"
 else
 	ok "iroute kernel route removed with the client"

@@ -785,6 +785,9 @@ static int tunnel_dco_open_dev(struct tunnel *t)
 			ret = -ECANCELED;
 		if (ret == 0)
 			ret = route_apply(t->o, dco_ifindex(p->dco), &p->routes);
+		if (ret == 0)
+			ret = route_redirect_apply(t->o, dco_ifindex(p->dco),
+						   t->remote_known ? &t->remote : NULL, &p->routes);
 		if (ret < 0)
 			return ret;
 		script_route_up(t->o, dco_ifname(p->dco));
@@ -1221,6 +1224,9 @@ static int tunnel_open_tun(struct tunnel *t)
 			ret = -ECANCELED;
 		if (ret == 0)
 			ret = route_apply(t->o, p->tun.ifindex, &p->routes);
+		if (ret == 0)
+			ret = route_redirect_apply(t->o, p->tun.ifindex,
+						   t->remote_known ? &t->remote : NULL, &p->routes);
 		if (ret < 0)
 			return ret;
 		script_route_up(t->o, p->tun.ifname);

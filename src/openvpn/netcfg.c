@@ -498,3 +498,94 @@ int netcfg_route6_del(const struct netcfg_route6 *r)
 {
 	return netcfg_route6(NC_DEL, r);
 }
+
+/* ---- route lookup (what the kernel would use now) ------------------------- */
+
+struct route_answer {
+	int family;
+	bool has_gw;
+	uint8_t gw[16];
+	int ifindex;
+	bool found;
+};
+
+static int netcfg_lookup_cb(struct nl_msg *m, void *arg)
+{
+	struct route_answer *ans = arg;
+	struct nlmsghdr *h = nlmsg_hdr(m);
+	struct nlattr *tb[RTA_MAX + 1];
+	size_t alen = ans->family == AF_INET ? 4 : 16;
+
+	if (h->nlmsg_type != RTM_NEWROUTE ||
+	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
+		return NL_SKIP;
+	if (tb[RTA_OIF] && nla_len(tb[RTA_OIF]) >= 4)
+		ans->ifindex = (int)nla_get_u32(tb[RTA_OIF]);
+	if (tb[RTA_GATEWAY] && (size_t)nla_len(tb[RTA_GATEWAY]) == alen) {
+		memcpy(ans->gw, nla_data(tb[RTA_GATEWAY]), alen);
+		ans->has_gw = true;
+	}
+	ans->found = ans->ifindex > 0;
+	return NL_OK;
+}
+
+/* RTM_GETROUTE for one destination, on a socket of its own (rarely used). */
+static int netcfg_route_lookup(int family, const void *dst, struct route_answer *ans)
+{
+	struct rtmsg rtm = { .rtm_family = (unsigned char)family,
+			     .rtm_dst_len = family == AF_INET ? 32 : 128 };
+	struct nl_sock *s = nl_socket_alloc();
+	struct nl_msg *m = NULL;
+	int ret = -ENOMEM;
+
+	memset(ans, 0, sizeof(*ans));
+	ans->family = family;
+	if (!s)
+		goto out;
+	if (nl_connect(s, NETLINK_ROUTE) < 0) {
+		ret = -EIO;
+		goto out;
+	}
+	m = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_REQUEST);
+	if (!m || nlmsg_append(m, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(m, RTA_DST, family == AF_INET ? 4 : 16, dst) < 0)
+		goto out;
+	nl_socket_modify_cb(s, NL_CB_VALID, NL_CB_CUSTOM, netcfg_lookup_cb, ans);
+	if (nl_send_auto(s, m) < 0) {
+		ret = -EIO;
+		goto out;
+	}
+	ret = nl_recvmsgs_default(s);
+	ret = ret < 0 ? -ENETUNREACH : ans->found ? 0 : -ENETUNREACH;
+out:
+	nlmsg_free(m);
+	nl_socket_free(s);
+	return ret;
+}
+
+int netcfg_route4_lookup(struct in_addr dst, bool *has_gw, struct in_addr *gw, int *ifindex)
+{
+	struct route_answer ans;
+	int ret = netcfg_route_lookup(AF_INET, &dst, &ans);
+
+	if (ret == 0) {
+		*has_gw = ans.has_gw;
+		memcpy(gw, ans.gw, 4);
+		*ifindex = ans.ifindex;
+	}
+	return ret;
+}
+
+int netcfg_route6_lookup(const struct in6_addr *dst, bool *has_gw, struct in6_addr *gw,
+			 int *ifindex)
+{
+	struct route_answer ans;
+	int ret = netcfg_route_lookup(AF_INET6, dst, &ans);
+
+	if (ret == 0) {
+		*has_gw = ans.has_gw;
+		memcpy(gw, ans.gw, 16);
+		*ifindex = ans.ifindex;
+	}
+	return ret;
+}

@@ -79,4 +79,13 @@ struct netcfg_route6 {
 int netcfg_route6_add(const struct netcfg_route6 *r);
 int netcfg_route6_del(const struct netcfg_route6 *r);
 
+/*
+ * The route the kernel would pick for dst right now: its gateway (has_gw
+ * false for a directly reachable dst) and output interface. 0, or
+ * -ENETUNREACH when there is none.
+ */
+int netcfg_route4_lookup(struct in_addr dst, bool *has_gw, struct in_addr *gw, int *ifindex);
+int netcfg_route6_lookup(const struct in6_addr *dst, bool *has_gw, struct in6_addr *gw,
+			 int *ifindex);
+
 #endif

@@ -488,6 +488,122 @@ int route_apply(const struct options *o, int ifindex, struct route_state *st)
 	return 0;
 }
 
+/* ---- --redirect-gateway --------------------------------------------------- */
+
+static void route_add4(struct route_state *st, struct in_addr dst, int len, bool has_gw,
+		       struct in_addr gw, int ifindex, uint32_t metric)
+{
+	struct route_done done = { .kind = ROUTE_ROUTE4 };
+	int err;
+
+	done.u.route4 = (struct netcfg_route4) { .dst = dst, .prefixlen = len, .has_gw = has_gw,
+						 .gw = gw, .ifindex = ifindex, .metric = metric };
+	err = netcfg_route4_add(&done.u.route4);
+	if (err == 0)
+		route_remember(st, &done);
+	else if (err != -EEXIST)
+		st->n_failed++;
+}
+
+static void route_add6(struct route_state *st, const char *prefix, bool has_gw,
+		       const struct in6_addr *gw, int ifindex, uint32_t metric)
+{
+	struct route_done done = { .kind = ROUTE_ROUTE6 };
+	int bits = 128;
+	int err;
+
+	if (!route_ipv6_prefix(prefix, 128, &done.u.route6.dst, &bits))
+		return;
+	done.u.route6.prefixlen = bits;
+	done.u.route6.has_gw = has_gw;
+	if (has_gw)
+		done.u.route6.gw = *gw;
+	done.u.route6.ifindex = ifindex;
+	done.u.route6.metric = metric;
+	err = netcfg_route6_add(&done.u.route6);
+	if (err == 0)
+		route_remember(st, &done);
+	else if (err != -EEXIST)
+		st->n_failed++;
+}
+
+/* The VPN server stays reachable the way it is reached now. */
+static void route_keep_server(const struct sockaddr_any *server, int tun_ifindex,
+			      struct route_state *st)
+{
+	struct sockaddr_any a = *server;
+	char text[INET6_ADDRSTRLEN];
+	bool has_gw;
+	int oif;
+
+	addr_unmap(&a);
+	if (addr_family(&a) == AF_INET) {
+		struct in_addr gw;
+
+		if (netcfg_route4_lookup(a.in4.sin_addr, &has_gw, &gw, &oif) < 0 ||
+		    oif == tun_ifindex) {
+			msg(M_WARN, "redirect-gateway: no route to the VPN server %s outside the tunnel",
+			    inet_ntop(AF_INET, &a.in4.sin_addr, text, sizeof(text)));
+			st->n_failed++;
+			return;
+		}
+		route_add4(st, a.in4.sin_addr, 32, has_gw, gw, oif, 0);
+	} else if (addr_family(&a) == AF_INET6) {
+		struct in6_addr gw;
+
+		if (netcfg_route6_lookup(&a.in6.sin6_addr, &has_gw, &gw, &oif) < 0 ||
+		    oif == tun_ifindex) {
+			st->n_failed++;
+			return;
+		}
+		inet_ntop(AF_INET6, &a.in6.sin6_addr, text, sizeof(text));
+		route_add6(st, text, has_gw, &gw, oif, 0);
+	}
+}
+
+int route_redirect_apply(const struct options *o, int ifindex,
+			 const struct sockaddr_any *server, struct route_state *st)
+{
+	unsigned int f = o->redirect_gateway;
+	struct route_defaults d;
+	struct in_addr half = { .s_addr = htonl(0x80000000u) }, zero = { 0 };
+	int err;
+
+	if (!(f & REDIRECT_ENABLE) || st->redirect_done || o->route_noexec)
+		return 0;
+	st->redirect_done = true;
+	st->ifindex = ifindex;
+	if (f & (REDIRECT_BLOCK_LOCAL | REDIRECT_BYPASS_DHCP | REDIRECT_BYPASS_DNS))
+		msg(M_WARN, "--redirect-gateway: block-local, bypass-dhcp and bypass-dns are not supported by this version and are ignored");
+	err = route_defaults_init(o, &d);
+	if (err)
+		return err;
+	if (!(f & REDIRECT_LOCAL) && server && server->len)
+		route_keep_server(server, ifindex, st);
+	if (!(f & REDIRECT_NOT_IPV4)) {
+		if (!d.has_gw) {
+			msg(M_WARN, "--redirect-gateway: the VPN gateway is not known (no --route-gateway), IPv4 not redirected");
+			st->n_failed++;
+		} else {
+			if (!(f & REDIRECT_DEF1))
+				msg(D_NORMAL, "--redirect-gateway: using two /1 routes; the default route stays as it is");
+			route_add4(st, zero, 1, true, d.gw, 0, d.metric);
+			route_add4(st, half, 1, true, d.gw, 0, d.metric);
+		}
+	}
+	if (f & REDIRECT_IPV6) {
+		static const char *const nets[] = { "::/3", "2000::/4", "3000::/4", "fc00::/7" };
+
+		for (size_t i = 0; i < sizeof(nets) / sizeof(nets[0]); i++)
+			route_add6(st, nets[i], false, NULL, ifindex, d.metric);
+	}
+	if (st->n_failed)
+		msg(M_WARN, "--redirect-gateway: %d routes could not be added (see above)", st->n_failed);
+	else
+		msg(M_INFO, "--redirect-gateway: all traffic now goes through the tunnel");
+	return 0;
+}
+
 static void route_undo_one(const struct route_state *st, const struct route_done *d)
 {
 	switch (d->kind) {

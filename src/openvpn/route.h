@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "netcfg.h"
+#include "addr.h"
 #include "options.h"
 
 /* The addresses --ifconfig / --ifconfig-ipv6 ask for. */
@@ -91,7 +92,7 @@ struct route_done {
 	} u;
 };
 
-#define ROUTE_MAX_DONE (2 + 2 * OPT_MAX_ROUTES)
+#define ROUTE_MAX_DONE (16 + 2 * OPT_MAX_ROUTES)
 
 /*
  * What this process configured on one interface. It outlives a soft
@@ -102,6 +103,7 @@ struct route_state {
 	int ifindex;
 	bool ifconfig_done;
 	bool routes_done;
+	bool redirect_done;
 	int n_failed;               /* routes skipped by the last route_apply() */
 	size_t n_done;
 	struct route_done done[ROUTE_MAX_DONE];
@@ -126,6 +128,19 @@ int route_ifconfig_apply(const struct options *o, int ifindex,
  * exists is left alone and not recorded, so it is not removed at exit.
  */
 int route_apply(const struct options *o, int ifindex, struct route_state *st);
+
+/*
+ * --redirect-gateway: all IPv4 traffic (and IPv6 with the ipv6 flag) goes
+ * through the tunnel. The VPN server's own address (server, may be NULL or
+ * unset) keeps its current route outside the tunnel unless "local". IPv4
+ * uses two /1 routes via the VPN gateway in every case, so the system's
+ * default route is never touched (2.6 without def1 replaces it); IPv6 uses
+ * ::/3, 2000::/4, 3000::/4 and fc00::/7 on the device. block-local,
+ * bypass-dhcp and bypass-dns are reported as not supported. Failures are
+ * logged and counted; 0 or -errno when nothing could be tried.
+ */
+int route_redirect_apply(const struct options *o, int ifindex,
+			 const struct sockaddr_any *server, struct route_state *st);
 
 /* Remove what was recorded, newest first, and reset the state. */
 void route_undo(struct route_state *st);

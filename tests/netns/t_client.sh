@@ -57,6 +57,46 @@ run_proto() {
 	stop_pid "$PID_S"
 }
 
+# The server pushes redirect-gateway: all traffic goes through the tunnel,
+# the server itself stays reachable outside it, and everything is undone
+# at exit.
+run_redirect() {
+	local dev
+	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-r.txt|" \
+		-e "s|^status .*|status $WORK/status-r.log|" \
+		"$EX/sample-config-files/server.conf" >"$WORK/server-r.conf"
+	printf '\npush "redirect-gateway def1 ipv6"\nserver-ipv6 fd00:8:%s::/64\n' "$OCTET" \
+		>>"$WORK/server-r.conf"
+	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
+		"$EX/sample-config-files/client.conf" >"$WORK/client-r.conf"
+	start_in "$NS_A" "$WORK/server-r.log" "$DEBIAN_OPENVPN" --cd "$KEYS" --config "$WORK/server-r.conf"
+	PID_S=$LAST_PID
+	wait_log "$WORK/server-r.log" 'Initialization Sequence Completed' 15 || fail "redirect: Debian server did not start"
+	start_in "$NS_B" "$WORK/client-r.log" "$OPENVPN_BIN" --cd "$KEYS" --config "$WORK/client-r.conf"
+	PID_C=$LAST_PID
+	if wait_log "$WORK/client-r.log" 'Initialization Sequence Completed' 30; then
+		dev=$(ip -n "$NS_B" -o link show | awk -F': ' '/tun/ {print $2; exit}')
+		if ip -n "$NS_B" route get 192.0.2.99 | grep -q "via 10.8.0.1 dev $dev" &&
+			ip -n "$NS_B" route get "$ADDR_A" | grep -q "dev vb$UNIQ" &&
+			ip -n "$NS_B" -6 route get 2001:db8::1 | grep -q "dev $dev" &&
+			ping_ok "$NS_B" 10.8.0.1; then
+			pass "redirect-gateway def1 ipv6: other destinations via the tunnel, the server via the link"
+		else
+			fail "redirect-gateway routes: $(ip -n "$NS_B" route | tr '\n' ';')"
+		fi
+	else
+		fail "redirect: our client did not connect"
+	fi
+	stop_pid "$PID_C"
+	if ip -n "$NS_B" route | grep -q '^0.0.0.0/1\|^128.0.0.0/1' || ip -n "$NS_B" route | grep -q "^$ADDR_A "; then
+		fail "redirect-gateway routes left behind: $(ip -n "$NS_B" route | tr '\n' ';')"
+	else
+		pass "redirect-gateway routes removed at exit"
+	fi
+	stop_pid "$PID_S"
+}
+
 run_proto udp
 run_proto tcp
+run_redirect
 finish

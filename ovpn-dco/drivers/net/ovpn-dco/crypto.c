@@ -134,8 +134,8 @@ void ovpn_crypto_state_init(struct ovpn_crypto_state *cs)
 	spin_lock_init(&cs->lock);
 }
 
-static struct ovpn_crypto_key __rcu **ovpn_slot_ptr(struct ovpn_crypto_state *cs,
-						  u8 slot)
+static struct ovpn_crypto_key __rcu **
+ovpn_slot_ptr(struct ovpn_crypto_state *cs, u8 slot)
 {
 	return slot == OVPN_KEY_SLOT_PRIMARY ? &cs->primary : &cs->secondary;
 }
@@ -210,7 +210,7 @@ struct ovpn_crypto_key *ovpn_crypto_primary(struct ovpn_crypto_state *cs)
 }
 
 struct ovpn_crypto_key *ovpn_crypto_by_key_id(struct ovpn_crypto_state *cs,
-					    u8 key_id)
+					      u8 key_id)
 {
 	struct ovpn_crypto_key *ks;
 
@@ -231,8 +231,7 @@ struct ovpn_crypto_key *ovpn_crypto_by_key_id(struct ovpn_crypto_state *cs,
 	return ks;
 }
 
-/*
- * One allocation holds the request, the scatterlist and the nonce, so
+/* One allocation holds the request, the scatterlist and the nonce, so
  * that an asynchronous operation owns everything it points to.
  */
 static struct aead_request *ovpn_aead_req_alloc(struct crypto_aead *tfm,
@@ -277,8 +276,7 @@ static int ovpn_aead_sg(struct sk_buff *skb, struct scatterlist *sg,
 	return 0;
 }
 
-/*
- * Encrypts the plaintext in @skb in place and prepends the header. The
+/* Encrypts the plaintext in @skb in place and prepends the header. The
  * caller made sure OVPN_HEAD_SIZE bytes of headroom exist. Returns 0,
  * -EINPROGRESS (then @done runs later) or an error.
  */
@@ -325,8 +323,7 @@ int ovpn_aead_encrypt(struct ovpn_crypto_key *ks, u32 peer_id,
 	return err == -EBUSY ? -EINPROGRESS : err;
 }
 
-/*
- * Authenticates and decrypts the packet in @skb (starting at the opcode)
+/* Authenticates and decrypts the packet in @skb (starting at the opcode)
  * in place; the plaintext then starts at OVPN_HEAD_SIZE.
  */
 int ovpn_aead_decrypt(struct ovpn_crypto_key *ks, struct sk_buff *skb,

@@ -53,7 +53,7 @@ void ovpn_crypto_key_del(struct ovpn_crypto_state *cs, u8 slot);
 void ovpn_crypto_keys_swap(struct ovpn_crypto_state *cs);
 struct ovpn_crypto_key *ovpn_crypto_primary(struct ovpn_crypto_state *cs);
 struct ovpn_crypto_key *ovpn_crypto_by_key_id(struct ovpn_crypto_state *cs,
-					    u8 key_id);
+					      u8 key_id);
 void ovpn_crypto_key_put(struct ovpn_crypto_key *ks);
 
 /* what an skb in flight through the data path carries along */
@@ -71,6 +71,5 @@ int ovpn_aead_encrypt(struct ovpn_crypto_key *ks, u32 peer_id,
 		      struct sk_buff *skb, crypto_completion_t done);
 int ovpn_aead_decrypt(struct ovpn_crypto_key *ks, struct sk_buff *skb,
 		      crypto_completion_t done);
-
 
 #endif /* _NET_OVPN_DCO_CRYPTO_H_ */

@@ -17,6 +17,7 @@
 #include "compat.h"
 #include "crypto.h"
 #include "io.h"
+#include "mss.h"
 #include "ovpn.h"
 #include "peer.h"
 #include "proto.h"
@@ -76,6 +77,7 @@ static void ovpn_deliver(struct ovpn_peer *peer, struct sk_buff *skb)
 				    netdev_name(dev), peer->id);
 		goto drop;
 	}
+	ovpn_mss_clamp(peer, skb);
 	skb_scrub_packet(skb, true);
 	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
@@ -118,6 +120,8 @@ static void ovpn_decrypt_post(struct sk_buff *skb, int err)
 	ks = NULL;
 
 	ovpn_peer_seen_recv(peer);
+	/* only authenticated packets may move the endpoint */
+	ovpn_peer_float(peer, skb);
 	ovpn_peer_learn_local(peer, skb);
 	__skb_pull(skb, OVPN_HEAD_SIZE);
 	ovpn_stats_add(peer->stats, OVPN_STAT_VPN_RX, skb->len);
@@ -147,8 +151,7 @@ static void ovpn_decrypt_done(OVPN_CRYPTO_DONE_ARGS)
 	local_bh_enable();
 }
 
-/*
- * @skb starts at the opcode; the caller's reference on @peer is handed
+/* @skb starts at the opcode; the caller's reference on @peer is handed
  * over to the skb and dropped when the packet is done.
  */
 void ovpn_recv(struct ovpn_peer *peer, struct sk_buff *skb)
@@ -275,6 +278,7 @@ netdev_tx_t ovpn_net_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 
 	if (!skb_is_gso(skb)) {
+		ovpn_mss_clamp(peer, skb);
 		ovpn_encrypt_one(peer, skb);
 		return NETDEV_TX_OK;
 	}

@@ -401,8 +401,7 @@ static struct ovpn_peer *ovpn_peer_by_vpn6(struct ovpn_struct *ovpn,
 	return NULL;
 }
 
-/*
- * MP routing: the peer owning @addr itself, or else the peer whose VPN
+/* MP routing: the peer owning @addr itself, or else the peer whose VPN
  * address is the gateway of the kernel's route to @addr (iroutes).
  */
 static struct ovpn_peer *ovpn_peer_route4(struct ovpn_struct *ovpn,

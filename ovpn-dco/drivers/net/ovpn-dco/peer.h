@@ -43,6 +43,8 @@ struct ovpn_peer {
 	struct ovpn_bind __rcu *bind;
 	spinlock_t bind_lock;		/* serialises bind updates */
 	struct dst_cache dst_cache;
+	/* MTU of the route towards the peer, for MSS clamping; 0: unknown */
+	unsigned int pmtu;
 
 	struct ovpn_crypto_state crypto;
 	struct ovpn_pcpu_stats __percpu *stats;

@@ -52,7 +52,6 @@ static int ovpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 				    netdev_name(os->ovpn->dev), peer_id);
 		goto drop;
 	}
-	ovpn_peer_float(peer, skb);
 	__skb_pull(skb, hlen);
 	ovpn_stats_add(peer->stats, OVPN_STAT_LINK_RX, skb->len);
 	/* the peer reference travels with the skb */
@@ -65,8 +64,7 @@ drop:
 	return 0;
 }
 
-/*
- * Takes over the caller's file reference on @sock, on success only. A
+/* Takes over the caller's file reference on @sock, on success only. A
  * socket already attached to @ovpn is shared.
  */
 struct ovpn_socket *ovpn_socket_attach(struct ovpn_struct *ovpn,
@@ -169,6 +167,7 @@ static int ovpn_udp4_send(struct ovpn_peer *peer, struct ovpn_bind *b,
 			return PTR_ERR(rt);
 		dst_cache_set_ip4(&peer->dst_cache, &rt->dst, fl4.saddr);
 	}
+	WRITE_ONCE(peer->pmtu, dst_mtu(&rt->dst));
 	udp_tunnel_xmit_skb(rt, sk, skb, fl4.saddr, fl4.daddr, 0,
 			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
 			    fl4.fl4_dport, false, sk->sk_no_check_tx);
@@ -198,6 +197,7 @@ static int ovpn_udp6_send(struct ovpn_peer *peer, struct ovpn_bind *b,
 			return PTR_ERR(dst);
 		dst_cache_set_ip6(&peer->dst_cache, dst, &fl6.saddr);
 	}
+	WRITE_ONCE(peer->pmtu, dst_mtu(dst));
 	/* consumes the skb whatever happens */
 	udp_tunnel6_xmit_skb(dst, sk, skb, skb->dev, &fl6.saddr, &fl6.daddr,
 			     0, ip6_dst_hoplimit(dst), 0, fl6.fl6_sport,

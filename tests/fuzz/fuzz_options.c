@@ -12,8 +12,8 @@
  * find include loops.)
  *
  *   CMDLINE: fresh options, the text, finalize.
- *   CCD:     fresh options, the text (server mode is not supported yet, so
- *            there is no base config to apply it to), finalize.
+ *   CCD:     fresh options, the text, finalize (a ccd file is never
+ *            finalized by the server; fuzz_ccd follows the server's path).
  *   PUSH:    a finalized TLS client config, then the text as a server's
  *            push would be applied on top of it, then finalize again.
  */

@@ -402,6 +402,118 @@ def addr():
         write("addr", "addr-%02d" % i, s)
 
 
+def ccd():
+    write("ccd", "iroute-push", "iroute 192.168.50.0 255.255.255.0\n"
+          "iroute-ipv6 fd00:50::/64\nifconfig-push 10.8.0.50 255.255.255.0\n"
+          "push \"route 192.168.60.0 255.255.255.0\"\npush-remove dhcp-option\n")
+    write("ccd", "disable", "disable\n")
+    write("ccd", "compression", "comp-lzo no\npush \"comp-lzo no\"\n")
+    write("ccd", "compression-refused", "compress lz4-v2\n")
+    write("ccd", "push-reset", "push-reset\npush \"ping 5\"\n"
+          "ifconfig-ipv6-push fd00:8::50/64 fd00:8::1\n")
+    # a ccd file, then client-connect output for the same client
+    write("ccd", "then-client-connect", b"iroute 10.99.0.0 255.255.0.0\n\0"
+          b"ifconfig-push 10.8.0.77 255.255.255.0\ncompress stub-v2\n")
+    write("ccd", "not-allowed", "route 10.0.0.0 255.0.0.0\n")
+
+
+def push():
+    r26 = ("PUSH_REPLY,route-gateway 10.8.0.1,topology subnet,ping 10,ping-restart 120,"
+           "ifconfig 10.8.0.2 255.255.255.0,peer-id 0,cipher AES-256-GCM,"
+           "protocol-flags cc-exit tls-ekm dyn-tls-crypt,tun-mtu 1500")
+    write("push", "debian-2.6", r26 + "\n")
+    write("push", "migrate", r26.replace("ping-restart 120,",
+                                         "ping-restart 120,compress stub-v2,") + "\n")
+    write("push", "two-parts",
+          "PUSH_REPLY,route 10.1.0.0 255.255.0.0,route 10.2.0.0 255.255.0.0,"
+          "push-continuation 2\n"
+          "PUSH_REPLY,ifconfig 10.8.0.6 10.8.0.5,topology net30,push-continuation 1\n")
+    write("push", "filtered", "!\nPUSH_REPLY,route 10.3.0.0 255.255.0.0,route 172.16.0.0 "
+          "255.240.0.0,dhcp-option DNS 10.8.0.1,redirect-gateway def1,"
+          "ifconfig 10.8.0.2 255.255.255.0,topology subnet\n")
+    write("push", "ipv6-dns", "PUSH_REPLY,ifconfig-ipv6 fd00:8::1000/64 fd00:8::1,"
+          "dns server 0 address 10.8.0.1,dns search-domains example.net,"
+          "ifconfig 10.8.0.2 255.255.255.0,topology subnet,comp-lzo no\n")
+    write("push", "not-a-reply", "AUTH_FAILED,bad\nPUSH_REPLY,,ping 5,\n")
+
+
+def comp():
+    ip = bytes.fromhex("450000541c4640004001") + bytes(74)
+    zeros = bytes.fromhex("450005a0000040004001") + bytes(1430)
+    # selector: framing = low 3 bits (none, stub, stub-v2, lzo-stub, lzo,
+    # lz4, lz4-v2), --allow-compression = next 2 bits (no, asym, yes)
+    write("comp", "lzo-stub", bytes([3]) + b"\xfa" + ip)
+    write("comp", "lzo-compressed", bytes([4 | 8]) + b"\x66" + ip)
+    write("comp", "stub-swap", bytes([1]) + b"\xfb" + ip[1:] + ip[:1])
+    write("comp", "stub-v2-escaped", bytes([2]) + b"\x50\x00\x50" + ip[1:])
+    write("comp", "stub-v2-plain", bytes([2]) + ip)
+    write("comp", "lz4-v2-plain", bytes([6 | 8]) + ip)
+    # LZ4 blocks: the literals, a match repeating the last byte, five
+    # closing literals (the block format wants the last 5 bytes literal)
+    def lz4_block(lits, match):
+        ext = match - 4
+        tok = (min(len(lits), 15) << 4) | min(ext, 15)
+        out = bytes([tok])
+        if len(lits) >= 15:
+            n = len(lits) - 15
+            out += b"\xff" * (n // 255) + bytes([n % 255])
+        out += lits + b"\x01\x00"
+        if ext >= 15:
+            n = ext - 15
+            out += b"\xff" * (n // 255) + bytes([n % 255])
+        return out + b"\x50" + bytes(5)
+    block = lz4_block(zeros[:11], len(zeros) - 16)
+    write("comp", "lz4-v2-block", bytes([6 | 16]) + b"\x50\x01" + block)
+    write("comp", "lz4-swap-block", bytes([5 | 8]) + b"\x69" + block[1:] + block[:1])
+    # a decompression bomb: 20 kB of zeros from a 100-byte block
+    write("comp", "lz4-bomb", bytes([6 | 8]) + b"\x50\x01" + lz4_block(b"\0", 20000))
+    write("comp", "v2-lzo", bytes([6 | 8]) + b"\x50\x02" + ip)
+
+
+def pool_persist():
+    write("pool_persist", "subnet", bytes([2]) + b"Test-Client,10.8.0.2,\nalice,10.8.0.9,\n")
+    write("pool_persist", "net30", bytes([0]) + b"Test-Client,10.8.0.4,\nbob,10.8.0.8,\n")
+    write("pool_persist", "dual-stack", bytes([3]) + b"a,10.8.0.2,fd00:8::1000\n"
+          b"b,10.8.0.3,fd00:8::1001\n# comment\n; other\n\n")
+    write("pool_persist", "ipv6-only", bytes([4 | 3]) + b"c,,fd00:8::1002\n")
+    write("pool_persist", "comma-in-name", bytes([2]) + b"CN=x,O=y,10.8.0.5,\n")
+    write("pool_persist", "old-2.3", bytes([1]) + b"carol,10.8.0.7\n")
+    write("pool_persist", "junk", bytes([2]) + b"x,300.1.1.1,\nno-comma\ny,10.9.0.1,\n"
+          b"z,10.8.0.2,\nz,10.8.0.3,\n")
+
+
+def nlattr(t, payload):
+    n = 4 + len(payload)
+    return struct.pack("<HH", n, t) + payload + bytes((4 - n % 4) % 4)
+
+
+def dco_nl():
+    fam = 0x20
+    # genl header: cmd, version, reserved
+    def genl(cmd, attrs, seq=0, typ=fam, flags=0):
+        body = bytes([cmd, 1, 0, 0]) + attrs
+        return struct.pack("<IHHII", 16 + len(body), typ, flags, seq, 0) + body
+    ifindex = nlattr(1, struct.pack("<I", 7))
+    # OVPN_CMD_DEL_PEER notification (cmd 3): ifindex, nested del_peer (4)
+    del_peer = nlattr(4 | 0x8000, nlattr(1, bytes([2])) + nlattr(2, struct.pack("<I", 5)))
+    write("dco_nl", "del-peer-notification", bytes([0]) + genl(3, ifindex + del_peer))
+    # GET_PEER reply (cmd 7): nested get_peer (8) response with counters
+    stats = (nlattr(1, struct.pack("<I", 5)) + nlattr(9, struct.pack("<Q", 1000)) +
+             nlattr(10, struct.pack("<Q", 2000)) + nlattr(13, struct.pack("<Q", 1100)) +
+             nlattr(14, struct.pack("<Q", 2100)) + nlattr(11, struct.pack("<I", 10)) +
+             nlattr(12, struct.pack("<I", 20)))
+    write("dco_nl", "get-peer-reply", bytes([1]) + genl(7, ifindex + nlattr(8 | 0x8000, stats)))
+    write("dco_nl", "get-peer-reply-attrs-reversed",
+          bytes([1]) + genl(7, nlattr(8 | 0x8000, stats) + ifindex))
+    # NLMSG_ERROR (type 2): ACK, and an error with an extack message
+    req = struct.pack("<IHHII", 16, fam, 5, 1, 0)
+    ack = struct.pack("<i", 0) + req
+    write("dco_nl", "ack", bytes([2]) + struct.pack("<IHHII", 16 + len(ack), 2, 0, 1, 0) + ack)
+    err = struct.pack("<i", -22) + req + nlattr(1, b"peer not found\0")
+    write("dco_nl", "error-extack", bytes([2]) +
+          struct.pack("<IHHII", 16 + len(err), 2, 0x100 | 0x200, 1, 0) + err)
+
+
 def main():
     configs()
     reliable_pkt()
@@ -411,6 +523,11 @@ def main():
     crypto()
     keyfile()
     addr()
+    ccd()
+    push()
+    comp()
+    pool_persist()
+    dco_nl()
     return 0
 
 

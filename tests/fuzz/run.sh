@@ -38,13 +38,18 @@ src=$top/src/openvpn
 cc=${CC:-clang}
 jobs=${FUZZ_JOBS:-1}
 
-all="config options reliable_pkt reliable tls_wrap keymethod crypto keyfile addr"
+all="config options reliable_pkt reliable tls_wrap keymethod crypto keyfile addr
+	ccd push comp pool_persist dco_nl"
 names=${FUZZ_ONLY:-$all}
 
 # Largest input worth trying, per harness.
 harness_max_len() {
 	case $1 in
-	options|config) echo 8192 ;;
+	options|config|ccd) echo 8192 ;;
+	push) echo 16384 ;;
+	comp) echo 9300 ;;
+	pool_persist) echo 4096 ;;
+	dco_nl) echo 1024 ;;
 	keymethod) echo 2200 ;;
 	tls_wrap|crypto|reliable) echo 16384 ;;
 	keyfile) echo 4096 ;;
@@ -60,6 +65,11 @@ harness_targets() {
 	tls_wrap) echo "tls_wrap.c packet_id.c" ;;
 	keymethod) echo "ssl_keymethod.c" ;;
 	crypto) echo "crypto.c packet_id.c" ;;
+	ccd) echo "options.c option_table.c option_server.c" ;;
+	push) echo "push.c options.c option_table.c" ;;
+	comp) echo "comp.c" ;;
+	pool_persist) echo "pool.c" ;;
+	dco_nl) echo "dco_linux.c" ;;
 	*) echo "$1.c" ;;
 	esac
 }
@@ -107,9 +117,10 @@ incs="-I$out -I$src -I$top/src/compat -I$here $(pkg-config --cflags libnl-3.0 2>
 fuzzflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 	-Wall -Wextra -Wno-unused-parameter $incs"
 covflags="-g -O0 -std=gnu11 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping $incs"
-# lz4 for comp.c; whatever else a harness pulls in that needs a library
+# lz4 for comp.c, libnl for dco_linux.c (the DCO parsers); whatever else a harness pulls in that needs a library
 # shows up as a link error.
-libs="-lcrypto $(pkg-config --libs liblz4 2>/dev/null || echo -llz4)"
+libs="-lcrypto $(pkg-config --libs liblz4 2>/dev/null || echo -llz4)
+	$(pkg-config --libs libnl-genl-3.0 libnl-route-3.0 2>/dev/null)"
 ncpu=$(nproc 2>/dev/null || echo 2)
 
 # archive VARIANT FLAGS: compile the daemon's sources into VARIANT/libcore.a.
@@ -164,7 +175,7 @@ run_one() {
 	fi
 	dict=""
 	case $name in
-	options|config)
+	options|config|ccd)
 		# option names from the table, and the spellings of the language
 		{ sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", ".*/"\1"/p' "$src/option_table.c"
 		  cat "$here/config.dict"; } >"$out/$name.dict"

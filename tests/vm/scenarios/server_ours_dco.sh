@@ -15,7 +15,9 @@
 #    by the kernel's notification;
 #  - a client whose ccd pushes compression is refused with the reason on
 #    both ends;
-#  - TCP: the accepted sockets go to the kernel too.
+#  - TCP: the accepted sockets go to the kernel too;
+#  - SIGUSR1 with --persist-tun keeps the interface, the clients come back;
+#    after kill -9 a new server replaces the interface it left behind.
 . "$(dirname "$0")/lib.sh"
 
 require_ours
@@ -247,4 +249,51 @@ check "tcp: client3's close noticed by the server" wait_log "$LOG_S" "client3/.*
 stop_daemon "$PID_1" || fail "tcp: client did not exit"
 check "tcp: server exits on SIGTERM" stop_daemon "$PID_S"
 if has_dco_link "$NS_A"; then fail "tcp: ovpn-dco interface left behind"; else ok "tcp: no ovpn-dco interface left"; fi
+
+# ---- lifecycle: SIGUSR1 with --persist-tun, then kill -9 and a restart ------
+for f in "$LOG_S" "$WORK/client.log" "$WORK/client3.log"; do mv "$f" "${f%.log}-tcp.log"; done
+# offloaded_count CN: how many times the server handed CN to the kernel
+offloaded_count() { grep -c " $1/[^ ]*: DCO: data channel offloaded" "$LOG_S" || true; }
+# wait_offloaded CN N: until CN was offloaded N times (clients reconnect
+# after their own --ping-restart 5 noticed the old session is gone)
+wait_offloaded() {
+	local i=0
+	while [ "$(offloaded_count "$1")" -lt "$2" ] && [ $i -lt 400 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ "$(offloaded_count "$1")" -ge "$2" ]
+}
+start_server --persist-tun
+wait_log "$LOG_S" "Initialization Sequence Completed" 20 || die "lifecycle: server did not start"
+start_client client "$NS_B" "$ADDR_A" "$DEB_OPENVPN"
+PID_1=$LAST_PID
+start_client client3 "$NS_D" 10.99.2.1 "$OURS_BIN"
+PID_3=$LAST_PID
+check "lifecycle: client3 offloaded" wait_offloaded client3 1
+check "lifecycle: client offloaded" wait_offloaded client 1
+kill -USR1 "$PID_S"
+check "SIGUSR1 --persist-tun: interface kept" \
+	wait_log "$LOG_S" "Preserving previous DCO interface: $TUN_DEV" 10
+check "SIGUSR1: client3 offloaded again" wait_offloaded client3 2
+check "SIGUSR1: client offloaded again" wait_offloaded client 2
+check "SIGUSR1: ping client3 -> server" ping_ok "$NS_D" "$NET.1" 56 5
+check "SIGUSR1: iroute reachable" ping_ok "$NS_A" "$IROUTE_NET.1" 56 5
+# a crash: the interface stays behind with the peers and the socket
+kill -KILL "$PID_S"
+wait_gone "$PID_S" 5 || true
+check "kill -9: the interface outlives the daemon" has_dco_link "$NS_A" "$TUN_DEV"
+mv "$LOG_S" "$WORK/server-killed.log"
+start_server
+check "restart after kill -9: server up" wait_log "$LOG_S" "Initialization Sequence Completed" 20
+check "restart: leftover interface replaced" log_has "$LOG_S" "replacing leftover ovpn-dco interface $TUN_DEV"
+check "restart: client3 offloaded by the new server" wait_offloaded client3 1
+check "restart: client offloaded by the new server" wait_offloaded client 1
+check "restart: ping client3 -> server" ping_ok "$NS_D" "$NET.1" 56 5
+check "restart: ping client -> server" ping_ok "$NS_B" "$NET.1" 56 5
+check "restart: iroute reachable" ping_ok "$NS_A" "$IROUTE_NET.1" 56 5
+stop_daemon "$PID_3" || fail "lifecycle: client3 did not exit"
+stop_daemon "$PID_1" || fail "lifecycle: client did not exit"
+check "lifecycle: server exits on SIGTERM" stop_daemon "$PID_S"
+if has_dco_link "$NS_A"; then fail "lifecycle: ovpn-dco interface left behind"; else ok "lifecycle: no ovpn-dco interface left"; fi
 finish

@@ -422,8 +422,12 @@ int options_finalize_server(struct options *o)
 		o->mode_server = true;
 		o->tls_server = true;
 	}
-	if (!o->mode_server)
+	if (!o->mode_server) {
+		if (o->status_file)
+			msg(M_WARN, "WARNING: --status %s: this version writes the status file in server mode only; use SIGUSR2 for the statistics",
+			    o->status_file);
 		return refuse_outside_server(o);
+	}
 	bad += check_server_basics(o);
 	if (o->max_clients == 0)
 		o->max_clients = 1024;

@@ -306,8 +306,43 @@ case_wrap() {
 	done
 }
 
+# ---- net30 (2.6's default), p2p, and a manual --mode server with a pool ----
+case_topologies() {
+	local name gw p0 p2 a0 a2
+	for name in net30 p2p manual; do
+		case $name in
+		net30) set -- --server 10.8.0.0 255.255.255.0; gw=10.8.0.1 ;;
+		p2p) set -- --server 10.8.0.0 255.255.255.0 --topology p2p; gw=10.8.0.1 ;;
+		manual) set -- --mode server --tls-server --topology subnet \
+			--ifconfig 10.9.0.1 255.255.255.0 --ifconfig-pool 10.9.0.50 10.9.0.60 255.255.255.0 \
+			--push "route-gateway 10.9.0.1" --push "topology subnet"; gw=10.9.0.1 ;;
+		esac
+		start_in "$NS_A" "$WORK/server-$name.log" "$OPENVPN_BIN" --cd "$KEYS" --dev tun \
+			--proto udp --port 1194 --dh dh2048.pem --ca ca.crt --cert server.crt \
+			--key server.key --verb 3 "$@"
+		PID_S=$LAST_PID
+		wait_log "$WORK/server-$name.log" 'Initialization Sequence Completed' 15 ||
+			{ fail "$name: server did not start"; continue; }
+		client_conf deb0 client.crt client.key
+		client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+		start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
+		start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
+		if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+			wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 &&
+			ping_ok "$C0" "$gw" && ping_ok "$C2" "$gw" &&
+			a0=$(tun_addr "$C0") && a2=$(tun_addr "$C2") &&
+			ping_ok "$NS_A" "$a0" && ping_ok "$NS_A" "$a2"; then
+			pass "$name: Debian client ($a0) and ours ($a2), ping both ways"
+		else
+			fail "$name topology"
+		fi
+		stop_all "$p0" "$p2" "$PID_S"
+	done
+}
+
 case_udp
 case_wrap
+case_topologies
 case_ccd
 case_scripts
 case_tcp

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,18 @@ int server_dco_route_for(const struct vprefix *k, int ifindex, const struct in_a
 	r6->ifindex = ifindex;
 	r6->metric = SERVER_DCO_IROUTE_METRIC;
 	return AF_INET6;
+}
+
+bool server_dco_prefix_overlap(const struct vprefix *a, const struct vprefix *b)
+{
+	unsigned bits = a->bits < b->bits ? a->bits : b->bits;
+	unsigned full = bits / 8, rest = bits % 8;
+
+	if (a->family != b->family)
+		return false;
+	if (memcmp(a->addr, b->addr, full) != 0)
+		return false;
+	return rest == 0 || ((a->addr[full] ^ b->addr[full]) & (0xff << (8 - rest))) == 0;
 }
 
 /* ---- the interface and its notifications ------------------------------------------- */
@@ -501,6 +514,68 @@ static void kroute_set(struct peer *p, int i, bool on)
 		p->dco.kroutes[i / 64] &= ~((uint64_t)1 << (i % 64));
 }
 
+/*
+ * With DCO an iroute is a route in the server's own routing table, so a
+ * mistake there reaches further than the VPN: say when an iroute overlaps
+ * a subnet of this host (it would pull local traffic into the tunnel, or
+ * lose to the local route) or another client's iroute (the longer prefix
+ * wins, which may not be what was meant).
+ */
+static void warn_overlaps(struct peer *p, const struct vprefix *k, const char *text)
+{
+	struct ifaddrs *ifs = NULL, *i;
+	struct peer *q;
+	char s[64];
+	int r;
+
+	if (getifaddrs(&ifs) == 0) {
+		for (i = ifs; i; i = i->ifa_next) {
+			struct vprefix local;
+			const void *a, *m;
+			unsigned bits = 0, b;
+			int fam;
+
+			/* the ovpn-dco interface too: an iroute inside the VPN subnet is
+			 * as wrong */
+			if (!i->ifa_addr || !i->ifa_netmask)
+				continue;
+			fam = i->ifa_addr->sa_family;
+			if (fam == AF_INET) {
+				a = &((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+				m = &((struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+			} else if (fam == AF_INET6) {
+				a = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+				m = &((struct sockaddr_in6 *)i->ifa_netmask)->sin6_addr;
+			} else {
+				continue;
+			}
+			for (b = 0; b < (fam == AF_INET ? 32u : 128u); b++)
+				bits += (((const uint8_t *)m)[b / 8] >> (7 - b % 8)) & 1;
+			if (vprefix_make(&local, fam, a, bits) < 0 ||
+			    !server_dco_prefix_overlap(k, &local))
+				continue;
+			msg(M_WARN, "%s: DCO: iroute %s overlaps the local subnet %s of %s: as a "
+			    "kernel route it %s", p->name, text,
+			    vprefix_to_str(&local, s, sizeof(s)), i->ifa_name,
+			    k->bits > local.bits ? "takes that part of the local subnet into the "
+			    "tunnel" : "loses that part to the local route");
+		}
+		freeifaddrs(ifs);
+	}
+	for (q = p->srv->peers; q; q = q->next) {
+		if (q == p || q->state != PEER_CONNECTED)
+			continue;
+		for (r = 0; r < q->n_routes; r++) {
+			const struct vprefix *o = &q->routes[r].key;
+
+			if (!q->routes[r].linked || o->bits == k->bits || !server_dco_prefix_overlap(k, o))
+				continue;
+			msg(M_WARN, "%s: DCO: iroute %s overlaps %s of %s: the longer prefix wins",
+			    p->name, text, vprefix_to_str(o, s, sizeof(s)), q->name);
+		}
+	}
+}
+
 /* iroutes as kernel routes via the client's VPN address: the module finds
  * the client of a packet by the next hop of the route it took. */
 static void add_kernel_routes(struct peer *p)
@@ -522,6 +597,7 @@ static void add_kernel_routes(struct peer *p)
 		}
 		if (fam <= 0)
 			continue;
+		warn_overlaps(p, &p->routes[i].key, s);
 		/* an earlier owner's route (a reconnect, a moved iroute) would still win:
 		 * drop whatever holds this prefix on our interface first */
 		if (fam == AF_INET) {

@@ -103,4 +103,7 @@ int server_dco_route_for(const struct vprefix *k, int ifindex, const struct in_a
 			 const struct in6_addr *v6, struct netcfg_route4 *r4,
 			 struct netcfg_route6 *r6);
 
+/* Two prefixes of one family share addresses (one contains the other). */
+bool server_dco_prefix_overlap(const struct vprefix *a, const struct vprefix *b);
+
 #endif

@@ -234,6 +234,36 @@ static void test_route_no_address_of_family(void **state)
 	assert_int_equal(server_dco_route_for(&k, 3, &v4, &v6, &r4, &r6), -EINVAL);
 }
 
+static void test_prefix_overlap(void **state)
+{
+	struct vprefix a, b;
+
+	prefix(&a, AF_INET, "192.168.0.0", 16);
+	prefix(&b, AF_INET, "192.168.77.0", 24);
+	assert_true(server_dco_prefix_overlap(&a, &b));
+	assert_true(server_dco_prefix_overlap(&b, &a));
+	prefix(&b, AF_INET, "192.169.0.0", 24);
+	assert_false(server_dco_prefix_overlap(&a, &b));
+	/* a bit inside the partial byte decides */
+	prefix(&a, AF_INET, "10.0.0.0", 9);
+	prefix(&b, AF_INET, "10.127.0.0", 16);
+	assert_true(server_dco_prefix_overlap(&a, &b));
+	prefix(&b, AF_INET, "10.128.0.0", 16);
+	assert_false(server_dco_prefix_overlap(&a, &b));
+	/* equal prefixes overlap; /0 overlaps everything of its family */
+	assert_true(server_dco_prefix_overlap(&b, &b));
+	prefix(&a, AF_INET, "0.0.0.0", 0);
+	assert_true(server_dco_prefix_overlap(&a, &b));
+	/* never across families */
+	prefix(&a, AF_INET6, "::", 0);
+	assert_false(server_dco_prefix_overlap(&a, &b));
+	prefix(&a, AF_INET6, "fd00:8::", 64);
+	prefix(&b, AF_INET6, "fd00:8::1000", 128);
+	assert_true(server_dco_prefix_overlap(&a, &b));
+	prefix(&b, AF_INET6, "fd00:9::1000", 128);
+	assert_false(server_dco_prefix_overlap(&a, &b));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_route_own_address),
 		cmocka_unit_test(test_route_iroute_v6),
 		cmocka_unit_test(test_route_no_address_of_family),
+		cmocka_unit_test(test_prefix_overlap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,7 +14,8 @@
 #  - a client killed without notice is removed after the keepalive timeout
 #    by the kernel's notification;
 #  - a client whose ccd pushes compression is refused with the reason on
-#    both ends;
+#    both ends; iroutes overlapping a local subnet or each other are warned
+#    about;
 #  - TCP: the accepted sockets go to the kernel too;
 #  - SIGUSR1 with --persist-tun keeps the interface, the clients come back;
 #    after kill -9 a new server replaces the interface it left behind.
@@ -51,6 +52,10 @@ IROUTE_NET=192.168.77
 STATUS=$WORK/status.txt
 mkdir -p "$WORK/ccd"
 echo "iroute $IROUTE_NET.0 255.255.255.0" >"$WORK/ccd/client"
+# mistakes the server warns about: an iroute inside one of its own subnets,
+# and one that overlaps another client's
+echo "iroute 10.99.2.128 255.255.255.128" >"$WORK/ccd/client3"
+echo "iroute 192.168.0.0 255.255.0.0" >"$WORK/ccd/client2"
 # the network behind "client": an address of its own namespace
 $IP -n "$NS_B" addr add "$IROUTE_NET.1/32" dev lo
 
@@ -127,6 +132,10 @@ for c in client client2 client3; do
 	check "server offloaded $c" wait_log "$LOG_S" "^.* $c/[^ ]*: DCO: data channel offloaded to $TUN_DEV: peer-id" 5
 done
 ok "three clients connected"
+check "warning: iroute overlaps a local subnet of the server" log_has "$LOG_S" \
+	"client3/.*DCO: iroute 10.99.2.128/25 overlaps the local subnet 10.99.2.0/24 of va"
+check "warning: iroutes of two clients overlap" log_has "$LOG_S" \
+	"DCO: iroute (192.168.0.0/16 overlaps 192.168.77.0/24|192.168.77.0/24 overlaps 192.168.0.0/16) of client"
 check "client (Debian) uses DCO itself" log_has "$WORK/client.log" "DCO device $TUN_DEV opened"
 check "client3 (ours) uses DCO itself" log_has "$WORK/client3.log" "DCO: data channel offloaded"
 

@@ -28,6 +28,7 @@ module_present() {
 	[ -d /sys/module/ovpn_dco_v2 ] || modinfo ovpn-dco-v2 >/dev/null 2>&1
 }
 
+HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$WORK" || exit 1
 # finalize only checks that the key files exist
 for f in ca.crt c.crt c.key; do printf 'x\n' >"$f"; chmod 600 "$f"; done
@@ -83,7 +84,7 @@ if [ "$(id -u)" != 0 ] || ! command -v openssl >/dev/null || module_present; the
 fi
 require_root
 netns_pair || { fail "namespace setup"; finish; }
-"$(dirname "$0")/pki.sh" "$WORK/pki" >/dev/null 2>&1 || { fail "PKI generation"; finish; }
+"$HERE/pki.sh" "$WORK/pki" >/dev/null 2>&1 || { fail "PKI generation"; finish; }
 P=$WORK/pki
 start_in "$NS_A" "$WORK/a.log" "$OPENVPN_BIN" --dev "tun$UNIQ" --remote "$ADDR_B" \
 	--ifconfig 10.207.$OCTET.1 10.207.$OCTET.2 --tls-server --dh none --ca "$P/ca.crt" \

@@ -30,6 +30,7 @@
 #include "push.h"
 #include "script.h"
 #include "dco.h"
+#include "dco_mtu.h"
 
 #define DP_BATCH 32
 
@@ -840,6 +841,11 @@ static int tunnel_dco_add_peer(struct tunnel *t, const struct ssl_session *s)
 	msg(M_INFO, "DCO: data channel offloaded to %s (ovpn-dco-v2): peer-id %u, cipher %s, "
 	    "keepalive %d/%u", dco_ifname(t->persist->dco), t->dco_peer_id, s->neg.cipher, o->ping,
 	    timeout);
+	/* the module does not clamp MSS: say once when full-size packets will
+	 * be fragmented outside; only a hint, so errors are not fatal */
+	if (o->tun_mtu > 0)
+		dco_mtu_warn("", o->tun_mtu, &t->remote, !tunnel_is_udp(t), s->neg.cipher,
+			     &t->persist->dco_mtu_warned);
 	return 0;
 }
 

@@ -37,6 +37,7 @@ struct tunnel_persist {
 	bool dco_wanted;              /* options and kernel allow it (main.c) */
 	bool dco_off;                 /* fell back at runtime: userspace from now on */
 	struct dco_ctx *dco;          /* the ovpn-dco interface while it exists */
+	bool dco_mtu_warned;          /* the tun-mtu/path MTU warning was given */
 };
 
 enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist);

@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "crypto.h"
+#include "dco_mtu.h"
 #include "log.h"
 #include "netcfg.h"
 #include "peer.h"
@@ -717,6 +718,7 @@ const char *server_dco_peer_add(struct peer *p)
 	add_kernel_routes(p);
 	msg(M_INFO, "%s: DCO: data channel offloaded to %s: peer-id %u, cipher %s, keepalive %d/%d",
 	    p->name, dco_ifname(srv_dco(srv)), p->id, p->ssl.neg.cipher, o->ping, o->ping_restart);
+	dco_mtu_warn(p->name, o->tun_mtu, kp.remote, p->tcp_mode, p->ssl.neg.cipher, NULL);
 	return NULL;
 }
 

@@ -651,7 +651,7 @@ static void server_write_status(struct server *srv)
 	}
 	s = (struct status_server) {
 		.title = version_title(), .now = time(NULL), .clients = cl, .n_clients = nc,
-		.routes = rt, .n_routes = nr,
+		.routes = rt, .n_routes = nr, .dco_enabled = srv->dco,
 	};
 	status_write_file(&s, srv->o->status_version, srv->o->status_file);
 out:

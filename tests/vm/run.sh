@@ -3,7 +3,8 @@
 #
 #   run.sh -i INITRD [-t SECS] [SCENARIO...]
 #
-# SCENARIO is a name from tests/vm/scenarios (without .sh); default: all.
+# SCENARIO is a name from tests/vm/scenarios (without .sh); default: all
+# but the benchmarks (*_bench, run by bench/vm_dco).
 # Environment:
 #   KVER / KERNEL        guest kernel (default: newest usable /boot/vmlinuz-*-amd64)
 #   VM_TIMEOUT           whole-VM timeout in seconds (default 600)
@@ -13,6 +14,8 @@
 #                        removed when everything passed)
 #   VM_VERBOSE=1         print the whole console; scenarios also show logs
 #   QEMU                 qemu binary (default qemu-system-x86_64)
+#   VM_APPEND            more NAME=value words for the guest kernel command
+#                        line (they reach the scenarios' environment)
 # Exit status: 0 all passed (skips allowed), 1 any failure, 77 all skipped.
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -44,8 +47,12 @@ fi
 if [ $# -gt 0 ]; then
 	SCENARIOS=$(for s in "$@"; do basename "$s" .sh; done)
 else
+	# benchmarks (*_bench) only run when named (bench/vm_dco)
 	SCENARIOS=$(for f in "$VM_DIR"/scenarios/*.sh; do
-		[ "$(basename "$f")" = lib.sh ] || basename "$f" .sh
+		case $(basename "$f") in
+		lib.sh | *_bench.sh) ;;
+		*) basename "$f" .sh ;;
+		esac
 	done)
 fi
 # shellcheck disable=SC2086,SC2116 # squeeze newlines into spaces
@@ -76,7 +83,7 @@ qrc=0
 timeout -k 10 "$VM_TIMEOUT" "$QEMU" -accel tcg -cpu max -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}" \
 	-nodefaults -no-user-config -display none -nic none -no-reboot \
 	-kernel "$KERNEL" -initrd "$INITRD" \
-	-append "console=ttyS0 quiet panic=-1 vmtest_scenarios=$(echo "$SCENARIOS" | tr ' ' ,) vmtest_timeout=${VM_SCENARIO_TIMEOUT:-240} VMTEST_VERBOSE=${VM_VERBOSE:-0}" \
+	-append "console=ttyS0 quiet panic=-1 vmtest_scenarios=$(echo "$SCENARIOS" | tr ' ' ,) vmtest_timeout=${VM_SCENARIO_TIMEOUT:-240} VMTEST_VERBOSE=${VM_VERBOSE:-0} ${VM_APPEND:-}" \
 	-serial "file:$CONSOLE" -serial "file:$RESULTS" </dev/null || qrc=$?
 t1=$(date +%s)
 tr -d '\r' <"$RESULTS" >"$RESULTS.txt"

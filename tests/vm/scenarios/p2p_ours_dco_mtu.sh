@@ -61,10 +61,17 @@ for side in A B; do
 		log_has "$log" "tun-mtu 1500 \+ 52 bytes .*= 1552 exceeds the path MTU 1500"
 done
 SUGGEST=$(sed -n 's/.*A tun-mtu of \([0-9]*\) or less avoids it.*/\1/p' "$LOG_A" | head -n 1)
-[ "$SUGGEST" = 1448 ] && ok "suggested tun-mtu is 1448" || fail "suggested tun-mtu is '$SUGGEST', expected 1448"
+if [ "$SUGGEST" = 1448 ]; then
+	ok "suggested tun-mtu is 1448"
+else
+	fail "suggested tun-mtu is '$SUGGEST', expected 1448"
+fi
 traffic mtu1500 1500
-[ "$FRAGS" -gt 0 ] && ok "mtu1500: the kernel fragmented outer packets ($FRAGS)" ||
+if [ "$FRAGS" -gt 0 ]; then
+	ok "mtu1500: the kernel fragmented outer packets ($FRAGS)"
+else
 	fail "mtu1500: expected outer fragments, got none"
+fi
 down
 
 # 2. small enough
@@ -78,14 +85,17 @@ down
 
 # 3. the suggestion
 SUGGEST=${SUGGEST:-1448}
-up mtu$SUGGEST "$SUGGEST"
+up "mtu$SUGGEST" "$SUGGEST"
 if log_has "$LOG_A" "$WARN_RE" || log_has "$LOG_B" "$WARN_RE"; then
 	fail "mtu$SUGGEST: warned at the suggested tun-mtu"
 else
 	ok "mtu$SUGGEST: no warning"
 fi
 traffic "mtu$SUGGEST" "$SUGGEST"
-[ "$FRAGS" = 0 ] && ok "mtu$SUGGEST: FragCreates = 0 with full-size packets" ||
+if [ "$FRAGS" = 0 ]; then
+	ok "mtu$SUGGEST: FragCreates = 0 with full-size packets"
+else
 	fail "mtu$SUGGEST: $FRAGS outer fragments"
+fi
 down
 finish

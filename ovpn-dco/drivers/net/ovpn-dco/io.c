@@ -22,6 +22,7 @@
 #include "peer.h"
 #include "proto.h"
 #include "stats.h"
+#include "tcp.h"
 #include "udp.h"
 
 const u8 ovpn_ping_msg[OVPN_PING_SIZE] = {
@@ -120,9 +121,11 @@ static void ovpn_decrypt_post(struct sk_buff *skb, int err)
 	ks = NULL;
 
 	ovpn_peer_seen_recv(peer);
-	/* only authenticated packets may move the endpoint */
-	ovpn_peer_float(peer, skb);
-	ovpn_peer_learn_local(peer, skb);
+	/* only authenticated packets may move the endpoint (UDP) */
+	if (!peer->tcp) {
+		ovpn_peer_float(peer, skb);
+		ovpn_peer_learn_local(peer, skb);
+	}
 	__skb_pull(skb, OVPN_HEAD_SIZE);
 	ovpn_stats_add(peer->stats, OVPN_STAT_VPN_RX, skb->len);
 	if (unlikely(ovpn_is_ping(skb))) {
@@ -204,7 +207,10 @@ static void ovpn_encrypt_post(struct sk_buff *skb, int err)
 	}
 	ovpn_stats_add(peer->stats, OVPN_STAT_LINK_TX, skb->len);
 	ovpn_peer_seen_xmit(peer);
-	ovpn_udp_send(peer, skb);
+	if (peer->tcp)
+		ovpn_tcp_send(peer, skb);
+	else
+		ovpn_udp_send(peer, skb);
 out:
 	ovpn_peer_put(peer);
 }

@@ -18,6 +18,7 @@
 #include "netlink.h"
 #include "ovpn.h"
 #include "peer.h"
+#include "tcp.h"
 #include "udp.h"
 
 enum ovpn_nl_mcgrp {
@@ -194,8 +195,19 @@ static int ovpn_nl_new_peer_sock(struct ovpn_peer *peer, struct nlattr **tb,
 		NL_SET_ERR_MSG_MOD(info->extack, "descriptor is not a socket");
 		return -ENOTSOCK;
 	}
+	if (sock->sk->sk_protocol == IPPROTO_TCP) {
+		/* the connection identifies the peer: no endpoint */
+		err = ovpn_tcp_attach(peer, sock);
+		if (err) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "TCP socket cannot be used (not established or taken?)");
+			err = -ENOTSOCK;
+			goto err_put;
+		}
+		return 0;
+	}
 	if (sock->sk->sk_protocol != IPPROTO_UDP) {
-		NL_SET_ERR_MSG_MOD(info->extack, "only UDP sockets are supported");
+		NL_SET_ERR_MSG_MOD(info->extack, "only UDP and TCP sockets are supported");
 		err = -ENOTSOCK;
 		goto err_put;
 	}
@@ -495,6 +507,7 @@ static int ovpn_nl_put_peer(struct sk_buff *msg, struct ovpn_peer *peer)
 	if (ovpn_nl_put_bind(msg, peer))
 		goto err;
 	if (nla_put_net16(msg, OVPN_GET_PEER_RESP_ATTR_LOCAL_PORT,
+			  peer->tcp ? ovpn_tcp_local_port(peer->tcp) :
 			  inet_sk(peer->sock->sock->sk)->inet_sport))
 		goto err;
 	if (nla_put_u64_64bit(msg, OVPN_GET_PEER_RESP_ATTR_VPN_RX_BYTES,

@@ -20,6 +20,7 @@
 #include "io.h"
 #include "netlink.h"
 #include "peer.h"
+#include "tcp.h"
 #include "udp.h"
 
 static void ovpn_peer_ka_xmit(struct timer_list *t);
@@ -73,6 +74,8 @@ static void ovpn_peer_release_work(struct work_struct *work)
 					      release_work);
 	struct net_device *dev = peer->ovpn->dev;
 
+	if (peer->tcp)
+		ovpn_tcp_detach(peer->tcp);
 	ovpn_timer_shutdown_sync(&peer->ka_xmit_timer);
 	ovpn_timer_shutdown_sync(&peer->ka_recv_timer);
 	ovpn_crypto_state_release(&peer->crypto);

@@ -14,6 +14,7 @@
 #include "stats.h"
 
 struct ovpn_socket;
+struct ovpn_tcp;
 
 /* where a UDP peer is and which local address we use towards it */
 struct ovpn_bind {
@@ -39,7 +40,8 @@ struct ovpn_peer {
 	struct hlist_node node_vpn4;
 	struct hlist_node node_vpn6;
 
-	struct ovpn_socket *sock;
+	struct ovpn_socket *sock;	/* UDP */
+	struct ovpn_tcp *tcp;		/* TCP; one of the two is set */
 	struct ovpn_bind __rcu *bind;
 	spinlock_t bind_lock;		/* serialises bind updates */
 	struct dst_cache dst_cache;

@@ -231,23 +231,65 @@ struct ovpn_crypto_key *ovpn_crypto_by_key_id(struct ovpn_crypto_state *cs,
 	return ks;
 }
 
-/* One allocation holds the request, the scatterlist and the nonce, so
- * that an asynchronous operation owns everything it points to.
+/*
+ * The request, its scatterlist and the nonce live in one block. A
+ * synchronous transform is done with it before the call returns, and
+ * the data path runs with bottom halves off, so a per-cpu scratch block
+ * serves every packet without allocating. An asynchronous transform
+ * keeps using the block after we return, until its completion: it gets
+ * a block of its own from the allocator, as does a packet whose
+ * scatterlist does not fit the scratch block.
  */
-static struct aead_request *ovpn_aead_req_alloc(struct crypto_aead *tfm,
-						unsigned int nsg,
-						struct scatterlist **sg,
-						u8 **iv)
+#define OVPN_SCRATCH_SIZE	2048
+
+struct ovpn_crypto_scratch {
+	u8 buf[OVPN_SCRATCH_SIZE] __aligned(__alignof__(u64));
+	bool busy;		/* catches misuse, never expected set */
+};
+
+static struct ovpn_crypto_scratch __percpu *ovpn_scratch;
+
+int ovpn_crypto_init(void)
+{
+	ovpn_scratch = alloc_percpu(struct ovpn_crypto_scratch);
+	return ovpn_scratch ? 0 : -ENOMEM;
+}
+
+void ovpn_crypto_exit(void)
+{
+	free_percpu(ovpn_scratch);
+}
+
+static struct aead_request *ovpn_aead_req_get(struct sk_buff *skb,
+					      struct crypto_aead *tfm,
+					      unsigned int nsg,
+					      struct scatterlist **sg,
+					      u8 **iv)
 {
 	size_t reqlen = ALIGN(sizeof(struct aead_request) +
 			      crypto_aead_reqsize(tfm),
 			      __alignof__(struct scatterlist));
+	size_t len = reqlen + nsg * sizeof(**sg) + OVPN_NONCE_SIZE;
+	struct ovpn_crypto_scratch *s = NULL;
 	struct aead_request *req;
 
-	req = kmalloc(reqlen + nsg * sizeof(**sg) + OVPN_NONCE_SIZE,
-		      GFP_ATOMIC);
-	if (!req)
-		return NULL;
+	if (!(crypto_aead_tfm(tfm)->__crt_alg->cra_flags & CRYPTO_ALG_ASYNC) &&
+	    len <= OVPN_SCRATCH_SIZE && in_softirq()) {
+		s = this_cpu_ptr(ovpn_scratch);
+		if (WARN_ON_ONCE(s->busy))
+			s = NULL;
+	}
+	if (s) {
+		s->busy = true;
+		req = (struct aead_request *)s->buf;
+		OVPN_SKB_CB(skb)->ctx_scratch = true;
+	} else {
+		req = kmalloc(len, GFP_ATOMIC);
+		if (!req)
+			return NULL;
+		OVPN_SKB_CB(skb)->ctx_scratch = false;
+	}
+	OVPN_SKB_CB(skb)->crypto_ctx = req;
 	*sg = (struct scatterlist *)((u8 *)req + reqlen);
 	*iv = (u8 *)(*sg + nsg);
 	aead_request_set_tfm(req, tfm);
@@ -256,8 +298,21 @@ static struct aead_request *ovpn_aead_req_alloc(struct crypto_aead *tfm,
 
 void ovpn_crypto_ctx_free(struct sk_buff *skb)
 {
-	kfree_sensitive(OVPN_SKB_CB(skb)->crypto_ctx);
+	void *ctx = OVPN_SKB_CB(skb)->crypto_ctx;
+	struct ovpn_crypto_scratch *s;
+
+	if (!ctx)
+		return;
 	OVPN_SKB_CB(skb)->crypto_ctx = NULL;
+	if (!OVPN_SKB_CB(skb)->ctx_scratch) {
+		kfree_sensitive(ctx);
+		return;
+	}
+	s = container_of(ctx, struct ovpn_crypto_scratch, buf[0]);
+	/* the request context may hold key-derived state */
+	memzero_explicit(s->buf, sizeof(struct aead_request) +
+			 crypto_aead_reqsize(crypto_aead_reqtfm(ctx)));
+	s->busy = false;
 }
 
 /* fill @sg with: AAD, @len payload bytes after the header, tag */
@@ -302,10 +357,9 @@ int ovpn_aead_encrypt(struct ovpn_crypto_key *ks, u32 peer_id,
 				    peer_id);
 		return err;
 	}
-	req = ovpn_aead_req_alloc(ks->encrypt, nfrags + 2, &sg, &iv);
+	req = ovpn_aead_req_get(skb, ks->encrypt, nfrags + 2, &sg, &iv);
 	if (unlikely(!req))
 		return -ENOMEM;
-	OVPN_SKB_CB(skb)->crypto_ctx = req;
 
 	__skb_push(skb, OVPN_HEAD_SIZE);
 	ovpn_write_op(skb->data, ks->key_id, peer_id);
@@ -342,10 +396,9 @@ int ovpn_aead_decrypt(struct ovpn_crypto_key *ks, struct sk_buff *skb,
 	nfrags = skb_cow_data(skb, 0, &trailer);
 	if (unlikely(nfrags < 0))
 		return nfrags;
-	req = ovpn_aead_req_alloc(ks->decrypt, nfrags + 2, &sg, &iv);
+	req = ovpn_aead_req_get(skb, ks->decrypt, nfrags + 2, &sg, &iv);
 	if (unlikely(!req))
 		return -ENOMEM;
-	OVPN_SKB_CB(skb)->crypto_ctx = req;
 
 	memcpy(iv, skb->data + OVPN_OP_SIZE, OVPN_PKTID_SIZE);
 	memcpy(iv + OVPN_PKTID_SIZE, ks->nonce_tail_recv, OVPN_NONCE_TAIL_SIZE);

@@ -61,10 +61,13 @@ struct ovpn_skb_cb {
 	struct ovpn_peer *peer;
 	struct ovpn_crypto_key *ks;
 	void *crypto_ctx;
+	bool ctx_scratch;	/* crypto_ctx is this CPU's scratch block */
 };
 
 #define OVPN_SKB_CB(skb) ((struct ovpn_skb_cb *)&((skb)->cb[0]))
 
+int ovpn_crypto_init(void);
+void ovpn_crypto_exit(void);
 void ovpn_crypto_ctx_free(struct sk_buff *skb);
 
 int ovpn_aead_encrypt(struct ovpn_crypto_key *ks, u32 peer_id,

@@ -14,6 +14,7 @@
 #include <uapi/linux/ovpn_dco.h>
 
 #include "compat.h"
+#include "crypto.h"
 #include "io.h"
 #include "netlink.h"
 #include "ovpn.h"
@@ -155,9 +156,14 @@ static int __init ovpn_init(void)
 {
 	int err;
 
+	err = ovpn_crypto_init();
+	if (err)
+		return err;
 	ovpn_wq = alloc_workqueue("ovpn-dco", WQ_MEM_RECLAIM, 0);
-	if (!ovpn_wq)
-		return -ENOMEM;
+	if (!ovpn_wq) {
+		err = -ENOMEM;
+		goto err_crypto;
+	}
 	err = rtnl_link_register(&ovpn_link_ops);
 	if (err)
 		goto err_wq;
@@ -172,6 +178,8 @@ err_link:
 	rtnl_link_unregister(&ovpn_link_ops);
 err_wq:
 	destroy_workqueue(ovpn_wq);
+err_crypto:
+	ovpn_crypto_exit();
 	return err;
 }
 
@@ -184,6 +192,7 @@ static void __exit ovpn_exit(void)
 	rcu_barrier();
 	destroy_workqueue(ovpn_wq);
 	rcu_barrier();
+	ovpn_crypto_exit();
 }
 
 module_init(ovpn_init);

@@ -8,6 +8,8 @@
 #  2. tun-mtu 1400: no warning.
 #  3. the suggested tun-mtu: no warning, a full-size ping and a TCP
 #     transfer make no outer fragments (FragCreates stays 0 on both sides).
+#  4. server mode, tun-mtu 1500: the server warns for the client (its name
+#     first), our client warns too.
 . "$(dirname "$0")/lib.sh"
 
 require_ours
@@ -98,4 +100,28 @@ else
 	fail "mtu$SUGGEST: $FRAGS outer fragments"
 fi
 down
+
+# 4. server mode
+SRV_LOG=$WORK/server.log
+CLI_LOG=$WORK/client.log
+start_daemon "$NS_A" "$SRV_LOG" "$OURS_BIN" --server 10.97.0.0 255.255.255.0 --topology subnet \
+	--dev "$TUN_DEV" --dev-type tun --dh none --ca "$PKI/ca.crt" --cert "$PKI/server.crt" \
+	--key "$PKI/server.key" --keepalive 2 20 --data-ciphers AES-256-GCM --tun-mtu 1500 --verb 3
+SRV_PID=$LAST_PID
+start_daemon "$NS_B" "$CLI_LOG" "$OURS_BIN" --client --dev "$TUN_DEV" --dev-type tun \
+	--remote "$ADDR_A" 1194 --nobind --ca "$PKI/ca.crt" --cert "$PKI/client.crt" \
+	--key "$PKI/client.key" --data-ciphers AES-256-GCM --tun-mtu 1500 --verb 3
+CLI_PID=$LAST_PID
+if wait_log "$SRV_LOG" "DCO: data channel offloaded" 30 &&
+	wait_log "$CLI_LOG" "Initialization Sequence Completed" 30; then
+	ok "server: client connected on DCO"
+	check "server: warned for the client (name first, 1552 > 1500, suggests 1448)" \
+		log_has "$SRV_LOG" ": DCO: tun-mtu 1500 \+ 52 bytes .*= 1552 exceeds the path MTU 1500 .*A tun-mtu of 1448"
+	grep -E -- "$WARN_RE" "$SRV_LOG" | sed 's/^/    /'
+	check "client: warned" log_has "$CLI_LOG" "DCO: tun-mtu 1500 \+ 52 bytes .*A tun-mtu of 1448"
+else
+	fail "server: the client did not connect on DCO"
+fi
+stop_daemon "$CLI_PID" || true
+stop_daemon "$SRV_PID" || true
 finish

@@ -67,5 +67,7 @@ export EXTRA_BINS
 KVER=$kver REF_MODULE=$ref EXTRA_MODULE=${EXTRA_MODULE:-} OURS=$OURS \
 	"$here/mkinitramfs.sh" "$work/initrd.gz"
 rc=0
-KVER=$kver "$here/run.sh" -i "$work/initrd.gz" || rc=$?
+# all scenarios share one boot: give the boot room for all of them (each
+# still has its own timeout inside the VM)
+VM_TIMEOUT=${VM_TIMEOUT:-1500} KVER=$kver "$here/run.sh" -i "$work/initrd.gz" || rc=$?
 exit "$rc"

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Our ovpn-dco module driven by Debian's openvpn 2.6 on both ends: P2P TLS
 # over UDP for each DCO cipher, renegotiation every 10 s. Proves DCO is in
-# use (2.6's log line, an ovpn-dco link), then ping, a SHA-256 checked
-# transfer across a renegotiation, per-peer statistics through GET_PEER
-# (the status file), and a clean teardown with DEL_PEER notifications.
+# use (2.6's log line, an ovpn-dco link), then ping, SHA-256 checked
+# transfers (with AES-256-GCM across a renegotiation), per-peer statistics
+# through GET_PEER (the status file), and a clean teardown with DEL_PEER
+# notifications.
 . "$(dirname "$0")/lib.sh"
 
 require_bin "$DEB_OPENVPN"
@@ -35,15 +36,18 @@ run_cipher() {
 	check "$c: ping B -> A" ping_ok "$NS_B" "$TUN_A"
 	check "$c: ping A -> B, 1300 bytes" ping_ok "$NS_A" "$TUN_B" 1300
 	check "$c: 20 MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" 20
-	# renegotiation: new key in the secondary slot, swap, delete old
-	sleep 14
-	n=$(grep -c 'Control Channel: ' "$LOG_A")
-	[ "$n" -ge 2 ] && ok "$c: renegotiated ($n TLS sessions)" ||
-		fail "$c: no renegotiation seen ($n TLS sessions)"
-	check "$c: old key retired (SWAP_KEYS, DEL_KEY)" \
-		log_has "$LOG_A" 'killed expiring key'
-	check "$c: ping B -> A after renegotiation" ping_ok "$NS_B" "$TUN_A"
-	check "$c: 5 MB B -> A after renegotiation" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 5
+	if [ "$c" = AES-256-GCM ]; then
+		# renegotiation (one cipher is enough): new key in the
+		# secondary slot, swap, delete old
+		sleep 14
+		n=$(grep -c 'Control Channel: ' "$LOG_A")
+		[ "$n" -ge 2 ] && ok "$c: renegotiated ($n TLS sessions)" ||
+			fail "$c: no renegotiation seen ($n TLS sessions)"
+		check "$c: old key retired (SWAP_KEYS, DEL_KEY)" \
+			log_has "$LOG_A" 'killed expiring key'
+		check "$c: ping B -> A after renegotiation" ping_ok "$NS_B" "$TUN_A"
+	fi
+	check "$c: 5 MB B -> A" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 5
 	if [ -f "$WORK/$c.status" ] &&
 		grep -Eq '^TUN/TAP read bytes,[1-9]' "$WORK/$c.status"; then
 		ok "$c: GET_PEER statistics reach the status file"

@@ -23,8 +23,8 @@ for c in AES-256-GCM AES-192-GCM CHACHA20-POLY1305; do
 	fi
 	check "$c: ping B -> A" ping_ok "$NS_B" "$TUN_A"
 	check "$c: ping A -> B, 1300 bytes" ping_ok "$NS_A" "$TUN_B" 1300
-	check "$c: 10 MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" 10
-	check "$c: 10 MB B -> A with equal SHA-256" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 10
+	check "$c: 5 MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" 5
+	check "$c: 5 MB B -> A with equal SHA-256" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 5
 	check "$c: A exits on SIGTERM" stop_daemon "$PID_A"
 	check "$c: B exits on SIGTERM" stop_daemon "$PID_B"
 done

@@ -34,12 +34,6 @@
 
 #define DP_BATCH 32
 
-/* OCC messages start with this; in cleartext mode only OCC_EXIT matters. */
-static const uint8_t occ_magic[16] = {
-	0x28, 0x7f, 0x34, 0x6b, 0xd4, 0xef, 0x7a, 0x81,
-	0x2d, 0x56, 0xb8, 0xd3, 0xaf, 0xc5, 0x45, 0x9c,
-};
-#define OCC_EXIT 6
 
 struct dp_stats {
 	uint64_t tun_read_bytes, tun_write_bytes;
@@ -272,10 +266,10 @@ static void tunnel_send_ping(struct tunnel *t)
 
 static void tunnel_send_occ_exit(struct tunnel *t)
 {
-	uint8_t m[sizeof(occ_magic) + 1];
+	uint8_t m[OCC_MAGIC_LEN + 1];
 
-	memcpy(m, occ_magic, sizeof(occ_magic));
-	m[sizeof(occ_magic)] = OCC_EXIT;
+	memcpy(m, occ_magic, OCC_MAGIC_LEN);
+	m[OCC_MAGIC_LEN] = OCC_EXIT;
 	tunnel_send_special(t, m, sizeof(m));
 }
 
@@ -402,6 +396,7 @@ static void tunnel_deliver(struct tunnel *t, struct buf *b, uint64_t now)
 /* A decrypted (or cleartext) payload: ping, OCC message or IP packet. */
 static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now)
 {
+	uint8_t occ;
 	int ret;
 
 	if (comp_active(&t->comp) && comp_unframe(&t->comp, b) < 0) {
@@ -412,8 +407,8 @@ static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now
 		msg(D_PACKET, "RECEIVED PING PACKET");
 		return;
 	}
-	if (buf_len(b) > sizeof(occ_magic) && memcmp(buf_data(b), occ_magic, sizeof(occ_magic)) == 0) {
-		if (buf_data(b)[sizeof(occ_magic)] == OCC_EXIT) {
+	if (occ_is_message(b, &occ)) {
+		if (occ == OCC_EXIT) {
 			msg(M_INFO, "OCC exit notification received from peer, restarting");
 			tunnel_end(t, TUNNEL_RESTART_SOFT, "remote-exit");
 		}

@@ -123,3 +123,17 @@ bool ping_build(struct buf *b)
 {
 	return buf_write(b, ping_magic, PING_MAGIC_LEN);
 }
+
+const uint8_t occ_magic[OCC_MAGIC_LEN] = {
+	0x28, 0x7f, 0x34, 0x6b, 0xd4, 0xef, 0x7a, 0x81,
+	0x2d, 0x56, 0xb8, 0xd3, 0xaf, 0xc5, 0x45, 0x9c,
+};
+
+bool occ_is_message(const struct buf *b, uint8_t *opcode)
+{
+	if (buf_len(b) <= OCC_MAGIC_LEN || memcmp(buf_data(b), occ_magic, OCC_MAGIC_LEN) != 0)
+		return false;
+	if (opcode)
+		*opcode = buf_data(b)[OCC_MAGIC_LEN];
+	return true;
+}

@@ -17,6 +17,14 @@
 #define PING_MAGIC_LEN 16
 extern const uint8_t ping_magic[PING_MAGIC_LEN];
 
+/* OCC messages travel on the data channel like pings: a 16-byte magic and
+ * an opcode. Only the exit notification (--explicit-exit-notify) is used. */
+#define OCC_MAGIC_LEN 16
+#define OCC_EXIT 6
+extern const uint8_t occ_magic[OCC_MAGIC_LEN];
+/* The payload is an OCC message; *opcode (may be NULL) gets its opcode. */
+bool occ_is_message(const struct buf *b, uint8_t *opcode);
+
 enum ping_event {
 	PING_SEND,        /* time to send a ping */
 	PING_RESTART,     /* --ping-restart expired */

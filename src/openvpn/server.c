@@ -35,11 +35,6 @@
 #include "tun.h"
 #include "version.h"
 
-static const uint8_t occ_magic[16] = {
-	0x28, 0x7f, 0x34, 0x6b, 0xd4, 0xef, 0x7a, 0x81,
-	0x2d, 0x56, 0xb8, 0xd3, 0xaf, 0xc5, 0x45, 0x9c,
-};
-#define OCC_EXIT 6
 
 static void server_end(struct server *srv, enum tunnel_end end, const char *reason)
 {
@@ -146,6 +141,7 @@ static bool source_is_peer(struct server *srv, struct peer *p, const uint8_t *pk
 /* A decrypted payload from a client: ping, OCC exit or an IP packet. */
 static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 {
+	uint8_t occ;
 	const uint8_t *pkt;
 	struct peer *to;
 	char a[INET6_ADDRSTRLEN];
@@ -161,8 +157,8 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 	}
 	if (ping_is_ping(b))
 		return;
-	if (buf_len(b) > sizeof(occ_magic) && memcmp(buf_data(b), occ_magic, sizeof(occ_magic)) == 0) {
-		if (buf_data(b)[sizeof(occ_magic)] == OCC_EXIT) {
+	if (occ_is_message(b, &occ)) {
+		if (occ == OCC_EXIT) {
 			msg(M_INFO, "%s: OCC exit notification received from the client", p->name);
 			peer_close(p, "remote-exit");
 		}

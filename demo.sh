@@ -13,6 +13,7 @@ DEB=/usr/sbin/openvpn
 ID=$(printf '%x' $(( ($$ + RANDOM) % 65536 )))
 NS_A=ovdemo-$ID-a
 NS_B=ovdemo-$ID-b
+NS_C=ovdemo-$ID-c
 WORK=$(mktemp -d /tmp/ovdemo.XXXXXX)
 PIDS=()
 
@@ -21,6 +22,7 @@ cleanup() {
 	sleep 0.5
 	ip netns del "$NS_A" 2>/dev/null || true
 	ip netns del "$NS_B" 2>/dev/null || true
+	ip netns del "${NS_C:-}" 2>/dev/null || true
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -87,7 +89,6 @@ fi
 # ---- server mode: our server, one client of ours and one Debian client ----
 echo
 echo "== demo: server mode (sample-config/server.conf): our server, our client and a Debian client =="
-NS_C=ovdemo-$ID-c
 ip netns add "$NS_C"
 ip link add "dvc$ID" netns "$NS_A" type veth peer name "dvd$ID" netns "$NS_C"
 ip -n "$NS_A" link add "dbr$ID" type bridge
@@ -107,9 +108,11 @@ wait_for "$WORK/server.log" 'Initialization Sequence Completed' 10
 ip netns exec "$NS_B" "$OURS" --cd "$WORK/pki" --config "$PWD/sample-config/client.conf" \
 	--dev "tunc$ID" >"$WORK/client-ours.log" 2>&1 &
 PIDS+=($!)
-[ -x "$DEB" ] && ip netns exec "$NS_C" "$DEB" --cd "$WORK/pki" --config "$PWD/sample-config/client.conf" \
+if [ -x "$DEB" ]; then
+	ip netns exec "$NS_C" "$DEB" --cd "$WORK/pki" --config "$PWD/sample-config/client.conf" \
 	--dev "tunc$ID" >"$WORK/client-debian.log" 2>&1 &
-PIDS+=($!)
+	PIDS+=($!)
+fi
 for ns in "$NS_B" "$NS_C"; do
 	for _ in $(seq 200); do
 		ip netns exec "$ns" ping -c1 -W1 10.8.0.1 >/dev/null 2>&1 && break

@@ -1480,21 +1480,8 @@ static int tunnel_open_transport(struct tunnel *t)
 /* Privileges go once everything that needs them is open (--user, --chroot). */
 static int tunnel_drop_privileges(struct tunnel *t)
 {
-	struct process_ids ids;
-	int ret;
-
-	if (t->persist->privs_dropped)
-		return 0;
-	t->persist->privs_dropped = true;
-	ret = process_lookup_ids(t->o->user, t->o->group, &ids);
-	if (ret < 0)
-		return ret;
-	if (t->o->chroot_dir) {
-		ret = process_chroot(t->o->chroot_dir);
-		if (ret < 0)
-			return ret;
-	}
-	return process_drop_privileges(&ids);
+	return process_drop_once(t->o->user, t->o->group, t->o->chroot_dir,
+				 &t->persist->privs_dropped);
 }
 
 /* Wait out the restart pause while still answering signals. */

@@ -110,3 +110,18 @@ int process_drop_privileges(const struct process_ids *ids)
 	}
 	return 0;
 }
+
+int process_drop_once(const char *user, const char *group, const char *chroot_dir,
+		      bool *done)
+{
+	struct process_ids ids;
+	int ret;
+
+	if (*done)
+		return 0;
+	*done = true;
+	ret = process_lookup_ids(user, group, &ids);
+	if (ret == 0 && chroot_dir)
+		ret = process_chroot(chroot_dir);
+	return ret ? ret : process_drop_privileges(&ids);
+}

@@ -2,6 +2,8 @@
 #ifndef PROCESS_H
 #define PROCESS_H
 
+#include <stdbool.h>
+
 /* Detach from the terminal (--daemon). Returns 0 or -errno. */
 int process_daemonize(void);
 /* Write our pid to path (--writepid). */
@@ -16,5 +18,9 @@ int process_lookup_ids(const char *user, const char *group, struct process_ids *
 int process_chroot(const char *dir);
 /* setgroups/setgid/setuid, in the order that leaves no privilege behind. */
 int process_drop_privileges(const struct process_ids *ids);
+/* --user/--group/--chroot once per process: look up, chroot, drop. *done
+ * is set first, so a failure is not retried on a restart. 0 or -errno. */
+int process_drop_once(const char *user, const char *group, const char *chroot_dir,
+		      bool *done);
 
 #endif

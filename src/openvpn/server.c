@@ -933,16 +933,8 @@ static int server_setup(struct server *srv)
 
 static int server_drop_privileges(struct server *srv)
 {
-	struct process_ids ids;
-	int ret;
-
-	if (srv->persist->privs_dropped)
-		return 0;
-	srv->persist->privs_dropped = true;
-	ret = process_lookup_ids(srv->o->user, srv->o->group, &ids);
-	if (ret == 0 && srv->o->chroot_dir)
-		ret = process_chroot(srv->o->chroot_dir);
-	return ret ? ret : process_drop_privileges(&ids);
+	return process_drop_once(srv->o->user, srv->o->group, srv->o->chroot_dir,
+				 &srv->persist->privs_dropped);
 }
 
 static int server_start(struct server *srv)

@@ -35,8 +35,7 @@
 #include "tun.h"
 #include "version.h"
 
-
-static void server_end(struct server *srv, enum tunnel_end end, const char *reason)
+void server_end(struct server *srv, enum tunnel_end end, const char *reason)
 {
 	srv->end = end;
 	srv->end_reason = reason;

@@ -8,10 +8,15 @@
  *
  * ovpn_nl_probe IFNAME gone: only checks that requests for IFNAME's old
  * index fail with ENODEV once the interface is deleted (index in argv[3]).
+ *
+ * ovpn_nl_probe IFNAME del-peer ID | add-peer ID VPN4: one request from a
+ * process that does not own the interface (MP mode for add-peer); exit 0
+ * when the kernel accepted it.
  */
 
 #include <errno.h>
 #include <net/if.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -339,13 +344,59 @@ static void probe_peer(uint32_t ifx)
 	close(unx);
 }
 
+/*
+ * Meddling on behalf of the daemon tests: a peer added or deleted by
+ * another process than the daemon that owns the interface.
+ * MP mode needs a VPN address with NEW_PEER.
+ */
+static int add_peer_mp(uint32_t ifindex, uint32_t id, const char *vpn4)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(1194),
+				   .sin_addr.s_addr = htonl(0x7f000001) };
+	struct in_addr a;
+	struct msg m;
+	int udp = socket(AF_INET, SOCK_DGRAM, 0);
+	int ret;
+
+	if (udp < 0 || inet_pton(AF_INET, vpn4, &a) != 1)
+		return -EINVAL;
+	msg_init(&m, family, OVPN_CMD_NEW_PEER, 0);
+	put_u32(&m, OVPN_ATTR_IFINDEX, ifindex);
+	nest_start(&m, OVPN_ATTR_NEW_PEER, 1);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_PEER_ID, id);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_SOCKET, udp);
+	put(&m, OVPN_NEW_PEER_ATTR_SOCKADDR_REMOTE, &sin, sizeof(sin));
+	put(&m, OVPN_NEW_PEER_ATTR_IPV4, &a.s_addr, sizeof(a.s_addr));
+	nest_end(&m);
+	ret = xfer(&m);
+	close(udp); /* the kernel holds its own reference */
+	return ret;
+}
+
+static int meddle(uint32_t ifx, int argc, char **argv)
+{
+	const char *cmd = argv[2];
+	uint32_t id = strtoul(argv[3], NULL, 10);
+	int ret;
+
+	if (!strcmp(cmd, "del-peer"))
+		ret = del_peer(ifx, id);
+	else if (!strcmp(cmd, "add-peer") && argc > 4)
+		ret = add_peer_mp(ifx, id, argv[4]);
+	else
+		return 2;
+	printf("%s %u: %s\n", cmd, id, ret ? strerror(-ret) : "ok");
+	return ret ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	uint32_t ifx;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s IFNAME | %s - gone IFINDEX\n",
+		fprintf(stderr, "usage: %s IFNAME [del-peer ID | add-peer ID VPN4] | %s - gone IFINDEX\n",
 			argv[0], argv[0]);
 		return 2;
 	}
@@ -371,6 +422,8 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
+	if (argc > 3)
+		return meddle(ifx, argc, argv);
 	probe_malformed(ifx);
 	probe_peer(ifx);
 	printf("%d unexpected answers\n", failures);

@@ -14,6 +14,12 @@
 # version", "Windows only" or "Removed in OpenVPN", matching its status; a
 # working option's text contains none of these.
 #
+# A working option's text also states its default after "Default:" (the
+# same wording everywhere, also for flags, where it is usually "Default:
+# off.") and shows an example: "Example" or "Examples", followed later by
+# "::" (no other "::" in between), which ends the sentence that introduces
+# the literal block. Refused options need neither.
+#
 # Exit status: 0 all good, 1 a problem (each one listed), 99 cannot run.
 set -u
 
@@ -53,8 +59,9 @@ while read -r inc; do
 done < <(sed -n 's/^\.\. include:: *//p' "$MAIN_RST")
 [ "${#files[@]}" -gt 0 ] || hard_error "$MAIN_RST includes no sections"
 
-# ---- the entries: "name<TAB>file:line<TAB>marker" ----------------------------
-# marker: notyet, windows, removed, ok (no marker) or mixed (several).
+# ---- the entries: "name<TAB>file:line<TAB>marker<TAB>default<TAB>example" ----
+# marker: notyet, windows, removed, ok (no marker) or mixed (several);
+# default and example: "yes" or "no".
 awk '
 	function flush() {
 		if (name == "")
@@ -67,7 +74,9 @@ awk '
 		if (m == "") m = "ok"
 		else if (split(m, parts, " ") > 2) m = "mixed"
 		else sub(/ $/, "", m)
-		print name "\t" where "\t" m
+		def = index(body, "Default:") ? "yes" : "no"
+		ex = match(body, /Examples?([^:]|:[^:])*::/) ? "yes" : "no"
+		print name "\t" where "\t" m "\t" def "\t" ex
 		name = ""
 	}
 	FNR == 1 { flush() }
@@ -124,6 +133,16 @@ awk -F'\t' '
 	}' "$work/options" "$work/entries" >"$work/status"
 report "entries whose text does not match the option's status" "$work/status"
 
+# working options: a default and an example
+awk -F'\t' '
+	NR == FNR { status[$1] = $2; next }
+	status[$1] == "ok" && ($4 != "yes" || $5 != "yes") {
+		what = $4 != "yes" ? "no \"Default:\"" : ""
+		if ($5 != "yes") what = what (what == "" ? "" : ", ") "no example (\"Example...::\")"
+		printf "--%s (%s): %s\n", $1, $2, what
+	}' "$work/options" "$work/entries" >"$work/incomplete"
+report "entries of working options without a default or an example" "$work/incomplete"
+
 n_documented=$(comm -12 "$work/known" "$work/documented" | wc -l)
 n_ok=$(awk -F'\t' '$2 == "ok"' "$work/options" | wc -l)
 echo "man page documents $n_documented of $n_options options ($n_ok working, $((n_options - n_ok)) refused) in ${#files[@]} section files"
@@ -131,5 +150,5 @@ if [ "$problems" -gt 0 ]; then
 	echo "FAIL: $problems problem(s); see the convention at the top of $0"
 	exit 1
 fi
-echo "PASS: every option has exactly one entry that matches its status"
+echo "PASS: every option has exactly one entry that matches its status; every working one states its default and shows an example"
 exit 0

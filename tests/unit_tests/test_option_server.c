@@ -197,9 +197,15 @@ static void test_ccd_context_errors(void **state)
 	expect_bad("push \"route 10.0.0.0 255.0.0.0,redirect-gateway\"\n", OPT_CTX_CCD,
 		   "cannot contain a comma");
 	expect_bad("disable now\n", OPT_CTX_CCD, "takes no argument");
-	/* iroute belongs to ccd files only */
+	/* these belong to ccd files only, as in 2.6 (the main config refuses
+	 * them instead of accepting them to no effect) */
 	expect_bad("iroute 10.20.0.0 255.255.0.0\n", OPT_CTX_CMDLINE,
 		   "only allowed in a client-config-dir file");
+	expect_bad("ifconfig-push 10.8.0.5 255.255.255.0\n", OPT_CTX_CMDLINE,
+		   "only allowed in a client-config-dir file");
+	expect_bad("ifconfig-ipv6-push fd00::5/64\n", OPT_CTX_CMDLINE,
+		   "only allowed in a client-config-dir file");
+	expect_bad("push-reset\n", OPT_CTX_CMDLINE, "only allowed in a client-config-dir file");
 }
 
 static void test_server_errors(void **state)

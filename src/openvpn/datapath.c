@@ -730,8 +730,12 @@ static void tunnel_dco_notified(void *arg, const struct dco_notification *n)
 
 		if (ret != -ENOENT && ret != -ENODEV)
 			return; /* still there: the echo of an older delete */
-		msg(M_WARN, "DCO: %s was deleted outside this daemon; restarting",
-		    ret == -ENODEV ? "the ovpn-dco interface" : "the kernel's peer");
+		/* TEARDOWN: the interface is going (it may still be listed) or
+		 * another process put its own peer in place of ours */
+		msg(M_WARN, "DCO: %s outside this daemon; restarting",
+		    n->reason == DCO_DEL_TEARDOWN || ret == -ENODEV ?
+		    "the ovpn-dco interface was deleted (or our peer replaced)" :
+		    "the kernel's peer was deleted");
 		t->dco_peer = false;
 		tunnel_end(t, TUNNEL_RESTART_SOFT, "dco-peer-deleted");
 		return;

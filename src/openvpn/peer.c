@@ -212,14 +212,9 @@ void peer_close(struct peer *p, const char *reason)
 	server_status_changed(srv);
 }
 
-void peer_refuse(struct peer *p, const char *reason)
+/* Send one last control message and close a few seconds later. */
+static void peer_dismiss(struct peer *p, const char *control, const char *close_reason)
 {
-	char m[256];
-
-	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
-		return;
-	msg(M_WARN, "%s: refusing the client: %s", p->name,
-	    reason && reason[0] ? reason : "authentication failed");
 	if (p->state == PEER_CONNECTED)
 		p->srv->n_connected--;
 	else
@@ -230,13 +225,32 @@ void peer_refuse(struct peer *p, const char *reason)
 	p->pool_owned = false;
 	/* kept in the address table so the client's ACKs still arrive */
 	p->state = PEER_REFUSED;
-	p->close_reason = "auth-failure";
-	snprintf(m, sizeof(m), "AUTH_FAILED%s%s", reason && reason[0] ? "," : "",
-		 reason ? reason : "");
-	ssl_send_control_message(&p->ssl, m);
+	p->close_reason = close_reason;
+	ssl_send_control_message(&p->ssl, control);
 	ping_stop(&p->ping);
 	timer_arm(&p->srv->loop, &p->close_timer, PEER_REFUSE_DELAY_MS);
 	peer_ssl_reschedule(p);
+}
+
+void peer_refuse(struct peer *p, const char *reason)
+{
+	char m[256];
+
+	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
+		return;
+	msg(M_WARN, "%s: refusing the client: %s", p->name,
+	    reason && reason[0] ? reason : "authentication failed");
+	snprintf(m, sizeof(m), "AUTH_FAILED%s%s", reason && reason[0] ? "," : "",
+		 reason ? reason : "");
+	peer_dismiss(p, m, "auth-failure");
+}
+
+void peer_restart_client(struct peer *p, const char *reason)
+{
+	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
+		return;
+	msg(M_WARN, "%s: telling the client to reconnect: %s", p->name, reason);
+	peer_dismiss(p, "RESTART", reason);
 }
 
 void peer_free(struct peer *p)
@@ -453,6 +467,7 @@ void peer_connected(struct peer *p)
 	struct server *srv = p->srv;
 	const char *cn = ssl_conn_peer_cn(p->ssl.ks[SSL_KS_PRIMARY].tls);
 	const char *why;
+	bool kernel_failed = false;
 	char a[ADDR_STRLEN], v[INET_ADDRSTRLEN];
 	size_t i;
 
@@ -473,7 +488,11 @@ void peer_connected(struct peer *p)
 	if (!why)
 		why = peer_setup_comp(p);
 	if (!why)	/* DCO: refuse incompatible clients, else hand to the kernel */
-		why = server_dco_peer_add(p);
+		why = server_dco_peer_add(p, &kernel_failed);
+	if (why && kernel_failed) {
+		peer_restart_client(p, why); /* not the client's fault: it may retry */
+		return;
+	}
 	if (why) {
 		peer_refuse(p, why);
 		return;

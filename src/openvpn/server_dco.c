@@ -214,6 +214,12 @@ static void server_dco_notified(void *arg, const struct dco_notification *n)
 		    "ignored: %s", n->peer_id, dco_del_reason_str(n->reason));
 		return;
 	}
+	if (n->reason == DCO_DEL_TEARDOWN) {
+		/* in MP mode only the interface's removal tears peers down; it
+		 * may still be listed while the kernel unregisters it */
+		server_dco_link_lost(srv);
+		return;
+	}
 	if (echo) {
 		server_dco_foreign_delete(srv, p);
 		return;
@@ -700,7 +706,7 @@ static const char *peer_add_fail(struct peer *p, const char *what, int err)
 	return "data channel offload: the server's kernel refused this client";
 }
 
-const char *server_dco_peer_add(struct peer *p)
+const char *server_dco_peer_add(struct peer *p, bool *kernel_failed)
 {
 	static char why[200];
 	struct server *srv = p->srv;
@@ -731,6 +737,7 @@ const char *server_dco_peer_add(struct peer *p)
 		    "%s", p->name, reason);
 		return reason;
 	}
+	*kernel_failed = true; /* any failure from here on */
 	ret = dco_new_peer(srv_dco(srv), &kp);
 	if (ret == -EEXIST) {
 		/* a stale peer of this id (a missed notification): ours now */
@@ -759,6 +766,7 @@ const char *server_dco_peer_add(struct peer *p)
 	ping_configure(&p->ping, 0, 0, 0, 0, 0);
 	ping_stop(&p->ping);
 	add_kernel_routes(p);
+	*kernel_failed = false;
 	msg(M_INFO, "%s: DCO: data channel offloaded to %s: peer-id %u, cipher %s, keepalive %d/%d",
 	    p->name, dco_ifname(srv_dco(srv)), p->id, p->ssl.neg.cipher, o->ping, o->ping_restart);
 	dco_mtu_warn(p->name, o->tun_mtu, kp.remote, p->tcp_mode, p->ssl.neg.cipher, NULL);

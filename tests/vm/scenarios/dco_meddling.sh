@@ -50,7 +50,7 @@ check "p2p: ping B -> A after the peer came back" ping_ok "$NS_B" "$TUN_A" 56 5
 
 $IP -n "$NS_A" link del "$TUN_DEV"
 check "p2p: the deleted interface is noticed" wait_log "$LOG_A" \
-	"DCO: the ovpn-dco interface was deleted outside this daemon; restarting" 10
+	"DCO: the ovpn-dco interface was deleted \(or our peer replaced\) outside this daemon; restarting" 10
 check "p2p: back on DCO with a new interface" wait_count "$LOG_A" "$OFFLOADED" 3 60
 check "p2p: ip -d link shows the new $TUN_DEV as ovpn-dco" has_dco_link "$NS_A" "$TUN_DEV"
 check "p2p: ping B -> A on the new interface" ping_ok "$NS_B" "$TUN_A" 56 5
@@ -104,6 +104,9 @@ check "server: restarted with a new interface" \
 check "server: ip -d link shows the new $TUN_DEV as ovpn-dco" has_dco_link "$NS_A" "$TUN_DEV"
 check "server: the client comes back on DCO again" wait_count "$LOG_S" "$CLIENT_OFFLOADED" 3 60
 check "client: ping on the new interface" ping_ok "$NS_B" "$NET.1" 56 5
+if log_has "$LOG_C" "AUTH_FAILED"; then
+	fail "client: refused while the server's kernel state was broken: $(grep -m 1 AUTH_FAILED "$LOG_C")"
+fi
 
 check "server exits on SIGTERM" stop_daemon "$PID_S"
 check "client exits on SIGTERM" stop_daemon "$PID_C"

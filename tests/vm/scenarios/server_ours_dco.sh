@@ -255,8 +255,13 @@ kill -USR2 "$PID_S"
 check "tcp: userspace tun read bytes stay 0" wait_log "$LOG_S" "TUN/TAP read bytes,0$" 5
 stop_daemon "$PID_3" || fail "tcp: client3 did not exit"
 check "tcp: client3's close noticed by the server" wait_log "$LOG_S" "client3/.*client-instance exiting" 15
+# Debian's module can take a TCP record for a peer it is releasing (a
+# refcount WARNING in ovpn_tcp_read_sock, seen once on a slow host):
+# silence the path before the Debian client deletes its peer
+$IP -n "$NS_B" link set "$VETH_B" down
 stop_daemon "$PID_1" || fail "tcp: client did not exit"
 check "tcp: server exits on SIGTERM" stop_daemon "$PID_S"
+$IP -n "$NS_B" link set "$VETH_B" up
 if has_dco_link "$NS_A"; then fail "tcp: ovpn-dco interface left behind"; else ok "tcp: no ovpn-dco interface left"; fi
 
 # ---- lifecycle: SIGUSR1 with --persist-tun, then kill -9 and a restart ------

@@ -386,6 +386,22 @@ static const char *peer_install_routes(struct peer *p)
 	return NULL;
 }
 
+/* The name the client goes by (ccd file, status, scripts, logs): its
+ * certificate's CN, "UNDEF" without one, or its username. */
+static void peer_set_cn(struct peer *p, const char *cn)
+{
+	char a[ADDR_STRLEN];
+	size_t i;
+
+	snprintf(p->cn, sizeof(p->cn), "%s", cn ? cn : "UNDEF");
+	for (i = 0; p->cn[i]; i++)
+		if ((unsigned char)p->cn[i] < 0x20 || p->cn[i] == 0x7f)
+			p->cn[i] = '_';
+	snprintf(p->name, sizeof(p->name), "%s/%s", p->cn,
+		 p->tcp_mode ? addr_to_str(&p->tcp.peer, a, sizeof(a)) :
+		 addr_to_str(&p->addr.addr, a, sizeof(a)));
+}
+
 /* ccd file, addresses, client-connect (which may change them), routes. */
 static const char *peer_configure(struct peer *p)
 {
@@ -393,6 +409,12 @@ static const char *peer_configure(struct peer *p)
 	const char *why;
 
 	why = ccd_auth_user_pass(p);
+	if (!why && p->srv->o->username_as_cn && p->ssl.peer_user[0]) {
+		/* only a verified username: ccd_auth_user_pass() refused the rest */
+		msg(D_NORMAL, "%s: --username-as-common-name: common name is now '%s'", p->name,
+		    p->ssl.peer_user);
+		peer_set_cn(p, p->ssl.peer_user);
+	}
 	if (!why)
 		why = ccd_load(p);
 	if (!why)
@@ -468,18 +490,11 @@ void peer_connected(struct peer *p)
 	const char *cn = ssl_conn_peer_cn(p->ssl.ks[SSL_KS_PRIMARY].tls);
 	const char *why;
 	bool kernel_failed = false;
-	char a[ADDR_STRLEN], v[INET_ADDRSTRLEN];
-	size_t i;
+	char v[INET_ADDRSTRLEN];
 
 	if (p->state != PEER_HANDSHAKE)
 		return;
-	snprintf(p->cn, sizeof(p->cn), "%s", cn ? cn : "UNDEF");
-	for (i = 0; p->cn[i]; i++)
-		if ((unsigned char)p->cn[i] < 0x20 || p->cn[i] == 0x7f)
-			p->cn[i] = '_';
-	snprintf(p->name, sizeof(p->name), "%s/%s", p->cn,
-		 p->tcp_mode ? addr_to_str(&p->tcp.peer, a, sizeof(a)) :
-		 addr_to_str(&p->addr.addr, a, sizeof(a)));
+	peer_set_cn(p, cn);
 	if (p->ssl.neg_error) {
 		peer_refuse(p, p->ssl.neg_error);
 		return;

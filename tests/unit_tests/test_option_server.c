@@ -225,6 +225,14 @@ static void test_server_errors(void **state)
 	expect_finalize_bad("dev tun\nclient-to-client\n",
 			    "--client-to-client only works in server mode");
 	expect_finalize_bad("dev tun\nmode server\n", "--mode server needs --tls-server");
+	expect_bad("verify-client-cert maybe\n", OPT_CTX_CMDLINE, "use none, optional or require");
+	expect_finalize_bad("dev tun\nverify-client-cert none\n",
+			    "--verify-client-cert only works in server mode");
+	expect_finalize_bad("dev tun\nusername-as-common-name\n",
+			    "--username-as-common-name only works in server mode");
+	/* no password check: nothing would vouch for a client without a certificate */
+	expect_finalize_bad("dev tun\nserver 10.8.0.0 255.255.255.0\nverify-client-cert optional\n" CREDS,
+			    "--verify-client-cert optional needs --auth-user-pass-verify");
 	expect_finalize_bad("dev tun\nserver 10.8.0.0 255.255.255.0\nifconfig-pool 10.8.0.5 10.8.0.9\n"
 			    CREDS, "use 'nopool'");
 	expect_finalize_bad("dev tun\nserver 10.8.0.0 255.255.255.0\nifconfig 10.8.0.1 10.8.0.2\n"

@@ -143,6 +143,12 @@ check "ping client -> server" ping_ok "$NS_B" "$NET.1"
 check "ping client2 -> server" ping_ok "$NS_C" "$NET.1"
 check "ping client3 -> server" ping_ok "$NS_D" "$NET.1"
 check "ping server -> client3's VPN address" ping_ok "$NS_A" "$(status_field client3 4)"
+# between clients the host routes (the ovpn-dco interface in and out), as
+# with 2.6's DCO: --client-to-client has no say, ip_forward has
+in_ns "$NS_A" sysctl -qw net.ipv4.ip_forward=1
+check "client -> client3 through the server's kernel (ip_forward=1)" \
+	ping_ok "$NS_B" "$(status_field client3 4)"
+in_ns "$NS_A" sysctl -qw net.ipv4.ip_forward=0
 check "iroute: kernel route via client's VPN address" \
 	sh -c "$IP -n $NS_A route show $IROUTE_NET.0/24 | grep -q 'via $(status_field client 4) dev $TUN_DEV'"
 check "--route to the same network: metric 200, below the iroute" \

@@ -8,8 +8,19 @@
  *
  * ovpn_nl_probe IFNAME gone: only checks that requests for IFNAME's old
  * index fail with ENODEV once the interface is deleted (index in argv[3]).
+ *
+ * Helpers for scenarios that build a data path without a daemon:
+ *   ovpn_nl_probe - newlink NAME p2p|mp
+ *	creates an ovpn-dco interface in the given mode (rtnetlink);
+ *   ovpn_nl_probe IFNAME udp-peer ID LOCAL LPORT REMOTE RPORT [VPN4]
+ *	binds a UDP socket to LOCAL:LPORT and hands it over as peer ID
+ *	with the endpoint REMOTE:RPORT (and VPN address VPN4), then installs
+ *	a fixed AES-256-GCM key (all zeros, the same in both directions) as
+ *	the primary key with key id 0. The kernel keeps the socket after we
+ *	exit.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -21,6 +32,7 @@
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "../../../ovpn-dco/include/uapi/linux/ovpn_dco.h"
 
@@ -339,6 +351,78 @@ static void probe_peer(uint32_t ifx)
 	close(unx);
 }
 
+/* RTM_NEWLINK of an ovpn-dco interface; 0 or -errno */
+static int new_link(const char *name, uint8_t mode)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct msg m;
+	int fd, err, save = nl_fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	/* an ifinfomsg takes the place of the genl header and more */
+	memset(&m, 0, sizeof(m));
+	m.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	m.nh.nlmsg_type = RTM_NEWLINK;
+	m.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	m.nh.nlmsg_seq = ++seq;
+	put(&m, IFLA_IFNAME, name, strlen(name) + 1);
+	nest_start(&m, IFLA_LINKINFO, 0);
+	put(&m, IFLA_INFO_KIND, "ovpn-dco", sizeof("ovpn-dco"));
+	nest_start(&m, IFLA_INFO_DATA, 0);
+	put_u8(&m, IFLA_OVPN_MODE, mode);
+	nest_end(&m);
+	nest_end(&m);
+	nl_fd = fd;
+	err = xfer(&m);
+	nl_fd = save;
+	close(fd);
+	return err;
+}
+
+/* the udp-peer helper; see the top of the file */
+static int udp_peer(uint32_t ifx, char **arg, int n)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	struct sockaddr_in remote = { .sin_family = AF_INET };
+	struct in_addr vpn4 = { 0 };
+	uint32_t id;
+	struct msg m;
+	int fd, err;
+
+	if (n < 5 || !inet_aton(arg[1], &local.sin_addr) ||
+	    !inet_aton(arg[3], &remote.sin_addr) ||
+	    (n > 5 && !inet_aton(arg[5], &vpn4))) {
+		fprintf(stderr, "udp-peer ID LOCAL LPORT REMOTE RPORT [VPN4]\n");
+		return 2;
+	}
+	id = strtoul(arg[0], NULL, 0);
+	local.sin_port = htons(atoi(arg[2]));
+	remote.sin_port = htons(atoi(arg[4]));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local))) {
+		perror("udp socket");
+		return 1;
+	}
+	msg_init(&m, family, OVPN_CMD_NEW_PEER, 0);
+	put_u32(&m, OVPN_ATTR_IFINDEX, ifx);
+	nest_start(&m, OVPN_ATTR_NEW_PEER, 1);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_PEER_ID, id);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_SOCKET, fd);
+	put(&m, OVPN_NEW_PEER_ATTR_SOCKADDR_REMOTE, &remote, sizeof(remote));
+	if (vpn4.s_addr)
+		put(&m, OVPN_NEW_PEER_ATTR_IPV4, &vpn4, sizeof(vpn4));
+	nest_end(&m);
+	err = xfer(&m);
+	expect("NEW_PEER", err, 0);
+	if (!err)
+		expect("NEW_KEY", new_key(ifx, id, OVPN_KEY_SLOT_PRIMARY,
+					  OVPN_CIPHER_ALG_AES_GCM, 32, 8), 0);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -359,6 +443,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "family %s not found\n", OVPN_NL_NAME);
 		return 2;
 	}
+	if (argc > 4 && !strcmp(argv[2], "newlink")) {
+		int err = new_link(argv[3], !strcmp(argv[4], "mp") ?
+				   OVPN_MODE_MP : OVPN_MODE_P2P);
+
+		expect("RTM_NEWLINK", err, 0);
+		return err ? 1 : 0;
+	}
 	if (argc > 3 && !strcmp(argv[2], "gone")) {
 		ifx = strtoul(argv[3], NULL, 10);
 		expect("GET_PEER on a deleted interface",
@@ -371,6 +462,8 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
+	if (argc > 2 && !strcmp(argv[2], "udp-peer"))
+		return udp_peer(ifx, argv + 3, argc - 3);
 	probe_malformed(ifx);
 	probe_peer(ifx);
 	printf("%d unexpected answers\n", failures);

@@ -18,10 +18,18 @@
  *	a fixed AES-256-GCM key (all zeros, the same in both directions) as
  *	the primary key with key id 0. The kernel keeps the socket after we
  *	exit.
+ *   ovpn_nl_probe IFNAME tcp-release
+ *	on a loopback TCP connection handed over as peer 1 (P2P), sends
+ *	three control records and the start of a fourth, reads the first
+ *	through the socket, deletes the peer and checks that the socket is
+ *	plain TCP again with nothing of the old records left in it (the
+ *	module drops and counts the rest).
  */
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -423,6 +431,78 @@ static int udp_peer(uint32_t ifx, char **arg, int n)
 	return failures ? 1 : 0;
 }
 
+/* a control record: 2-byte length, P_CONTROL_V1 opcode, @n - 1 bytes @fill */
+static size_t ctl_record(uint8_t *buf, size_t n, uint8_t fill)
+{
+	buf[0] = n >> 8;
+	buf[1] = n & 0xff;
+	buf[2] = 4 << 3;
+	memset(buf + 3, fill, n - 1);
+	return n + 2;
+}
+
+static int tcp_release(uint32_t ifx)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(0x7f000001) };
+	socklen_t slen = sizeof(sin);
+	uint8_t out[256], in[256], want[64];
+	struct pollfd pfd;
+	int lsn, cli, srv;
+	size_t len = 0;
+	ssize_t n;
+
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (lsn < 0 || cli < 0 || bind(lsn, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(lsn, 1) || getsockname(lsn, (struct sockaddr *)&sin, &slen) ||
+	    connect(cli, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("loopback TCP");
+		return 1;
+	}
+	srv = accept(lsn, NULL, NULL);
+	if (srv < 0) {
+		perror("accept");
+		return 1;
+	}
+	expect("NEW_PEER on a connected TCP socket", new_peer(ifx, 1, cli, 0), 0);
+	len += ctl_record(out + len, 20, 0xa1);
+	len += ctl_record(out + len, 30, 0xa2);
+	len += ctl_record(out + len, 40, 0xa3);
+	/* a fourth record's prefix and 3 of its 50 bytes */
+	len += ctl_record(out + len, 50, 0xa4) - 47;
+	if (write(srv, out, len) != (ssize_t)len) {
+		perror("write");
+		return 1;
+	}
+	pfd.fd = cli;
+	pfd.events = POLLIN;
+	expect("poll: a control record is readable",
+	       poll(&pfd, 1, 2000) == 1 ? 0 : -ETIMEDOUT, 0);
+	usleep(200000);	/* let the parser take the rest */
+	n = recv(cli, in, 22, MSG_DONTWAIT);
+	ctl_record(want, 20, 0xa1);
+	expect("first control record read back intact",
+	       n == 22 && !memcmp(in, want, 22) ? 0 : -EIO, 0);
+	expect("DEL_PEER", del_peer(ifx, 1), 0);
+	usleep(200000);	/* the peer is released from a workqueue */
+	n = recv(cli, in, sizeof(in), MSG_DONTWAIT);
+	expect("socket is plain TCP with nothing left of the records",
+	       n < 0 && errno == EAGAIN ? 0 : -EIO, 0);
+	/* and works as such: what the other end sends now arrives as is */
+	if (write(srv, "after", 5) != 5)
+		perror("write");
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 2000);
+	n = recv(cli, in, sizeof(in), MSG_DONTWAIT);
+	expect("plain TCP data after the release",
+	       n == 5 && !memcmp(in, "after", 5) ? 0 : -EIO, 0);
+	close(srv);
+	close(cli);
+	close(lsn);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
@@ -462,6 +542,8 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
+	if (argc > 2 && !strcmp(argv[2], "tcp-release"))
+		return tcp_release(ifx);
 	if (argc > 2 && !strcmp(argv[2], "udp-peer"))
 		return udp_peer(ifx, argv + 3, argc - 3);
 	probe_malformed(ifx);

@@ -187,20 +187,33 @@ static bool ovpn_sa_equal(const union ovpn_sockaddr *a,
 	       a->in6.sin6_port == b->in6.sin6_port;
 }
 
-/* the outer source of a UDP packet (network and transport headers set) */
-static void ovpn_skb_src(struct sk_buff *skb, union ovpn_sockaddr *sa)
+/* same local address, for binds of the same family */
+static bool ovpn_local_equal(const struct ovpn_bind *a,
+			     const struct ovpn_bind *b)
 {
-	memset(sa, 0, sizeof(*sa));
+	if (a->remote.sa.sa_family == AF_INET)
+		return a->local.ip4 == b->local.ip4;
+	return ipv6_addr_equal(&a->local.ip6, &b->local.ip6);
+}
+
+/* the endpoint a UDP packet shows (network and transport headers set):
+ * its outer source, and our address it was sent to
+ */
+static void ovpn_bind_from_skb(struct sk_buff *skb, struct ovpn_bind *b)
+{
+	memset(b, 0, sizeof(*b));
 	if (ip_hdr(skb)->version == 4) {
-		sa->in4.sin_family = AF_INET;
-		sa->in4.sin_addr.s_addr = ip_hdr(skb)->saddr;
-		sa->in4.sin_port = udp_hdr(skb)->source;
+		b->remote.in4.sin_family = AF_INET;
+		b->remote.in4.sin_addr.s_addr = ip_hdr(skb)->saddr;
+		b->remote.in4.sin_port = udp_hdr(skb)->source;
+		b->local.ip4 = ip_hdr(skb)->daddr;
 	} else {
-		sa->in6.sin6_family = AF_INET6;
-		sa->in6.sin6_addr = ipv6_hdr(skb)->saddr;
-		sa->in6.sin6_port = udp_hdr(skb)->source;
-		sa->in6.sin6_scope_id = ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
-							    skb->skb_iif);
+		b->remote.in6.sin6_family = AF_INET6;
+		b->remote.in6.sin6_addr = ipv6_hdr(skb)->saddr;
+		b->remote.in6.sin6_port = udp_hdr(skb)->source;
+		b->remote.in6.sin6_scope_id =
+			ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr, skb->skb_iif);
+		b->local.ip6 = ipv6_hdr(skb)->daddr;
 	}
 }
 
@@ -235,67 +248,34 @@ static void ovpn_bind_replace(struct ovpn_peer *peer, struct ovpn_bind *b)
 		kfree_rcu(old, rcu);
 }
 
-/* the packet's outer source differs from the endpoint: follow it */
-void ovpn_peer_float(struct ovpn_peer *peer, struct sk_buff *skb)
+/*
+ * After an authenticated packet: when its outer source differs from the
+ * endpoint the peer floated there; when it was sent to another of our
+ * addresses, that one becomes our source towards the peer. Either way
+ * the packet's view replaces the endpoint.
+ */
+void ovpn_peer_update_endpoint(struct ovpn_peer *peer, struct sk_buff *skb)
 {
-	union ovpn_sockaddr src;
-	struct ovpn_bind *old, *b;
-	bool same;
+	struct ovpn_bind seen, *old, *b;
+	bool moved, same;
 
-	ovpn_skb_src(skb, &src);
+	ovpn_bind_from_skb(skb, &seen);
 	rcu_read_lock();
 	old = rcu_dereference(peer->bind);
-	same = !old || ovpn_sa_equal(&old->remote, &src);
+	moved = old && !ovpn_sa_equal(&old->remote, &seen.remote);
+	same = !old || (!moved && ovpn_local_equal(old, &seen));
 	rcu_read_unlock();
 	if (likely(same))
 		return;
 
-	b = kzalloc(sizeof(*b), GFP_ATOMIC);
+	b = kmemdup(&seen, sizeof(seen), GFP_ATOMIC);
 	if (!b)
 		return;
 	b->peer = peer;
-	b->remote = src;
-	if (src.sa.sa_family == AF_INET)
-		b->local.ip4 = ip_hdr(skb)->daddr;
-	else
-		b->local.ip6 = ipv6_hdr(skb)->daddr;
-	net_dbg_ratelimited("%s: peer %u floated to %pISpc\n",
-			    netdev_name(peer->ovpn->dev), peer->id,
-			    &b->remote.sa);
-	ovpn_bind_replace(peer, b);
-}
-
-/* remember the address the peer sends to, and use it as our source */
-void ovpn_peer_learn_local(struct ovpn_peer *peer, struct sk_buff *skb)
-{
-	struct ovpn_bind *old, *b;
-	bool same;
-
-	rcu_read_lock();
-	old = rcu_dereference(peer->bind);
-	if (!old) {
-		rcu_read_unlock();
-		return;
-	}
-	if (ip_hdr(skb)->version == 4)
-		same = old->remote.sa.sa_family != AF_INET ||
-		       old->local.ip4 == ip_hdr(skb)->daddr;
-	else
-		same = old->remote.sa.sa_family != AF_INET6 ||
-		       ipv6_addr_equal(&old->local.ip6, &ipv6_hdr(skb)->daddr);
-	if (likely(same)) {
-		rcu_read_unlock();
-		return;
-	}
-	b = kmemdup(old, sizeof(*b), GFP_ATOMIC);
-	rcu_read_unlock();
-	if (!b)
-		return;
-	INIT_HLIST_NODE(&b->node);
-	if (ip_hdr(skb)->version == 4)
-		b->local.ip4 = ip_hdr(skb)->daddr;
-	else
-		b->local.ip6 = ipv6_hdr(skb)->daddr;
+	if (moved)
+		net_dbg_ratelimited("%s: peer %u floated to %pISpc\n",
+				    netdev_name(peer->ovpn->dev), peer->id,
+				    &b->remote.sa);
 	ovpn_bind_replace(peer, b);
 }
 
@@ -452,8 +432,7 @@ struct ovpn_peer *ovpn_peer_get_by_transp(struct ovpn_struct *ovpn,
 					  struct sk_buff *skb)
 {
 	struct ovpn_peer *found = NULL;
-	union ovpn_sockaddr src;
-	struct ovpn_bind *b;
+	struct ovpn_bind seen, *b;
 
 	if (ovpn->mode == OVPN_MODE_P2P) {
 		rcu_read_lock();
@@ -461,11 +440,11 @@ struct ovpn_peer *ovpn_peer_get_by_transp(struct ovpn_struct *ovpn,
 		rcu_read_unlock();
 		return found;
 	}
-	ovpn_skb_src(skb, &src);
+	ovpn_bind_from_skb(skb, &seen);
 	rcu_read_lock();
 	hash_for_each_possible_rcu(ovpn->by_transp, b, node,
-				   ovpn_sa_hash(&src)) {
-		if (ovpn_sa_equal(&b->remote, &src)) {
+				   ovpn_sa_hash(&seen.remote)) {
+		if (ovpn_sa_equal(&b->remote, &seen.remote)) {
 			found = ovpn_peer_ref(b->peer);
 			break;
 		}

@@ -103,8 +103,7 @@ struct ovpn_peer *ovpn_peer_get_by_dst(struct ovpn_struct *ovpn,
 bool ovpn_peer_check_src(struct ovpn_struct *ovpn, struct sk_buff *skb,
 			 struct ovpn_peer *peer);
 
-void ovpn_peer_float(struct ovpn_peer *peer, struct sk_buff *skb);
-void ovpn_peer_learn_local(struct ovpn_peer *peer, struct sk_buff *skb);
+void ovpn_peer_update_endpoint(struct ovpn_peer *peer, struct sk_buff *skb);
 
 void ovpn_peer_keepalive_set(struct ovpn_peer *peer, u32 interval,
 			     u32 timeout);

@@ -83,12 +83,26 @@ static int wire_family(const struct sockaddr_any *a)
 	return a->sa.sa_family;
 }
 
+bool dco_mtu_module_clamps(const char *path)
+{
+	char v[8] = "";
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	if (!fgets(v, sizeof(v), f))
+		v[0] = '\0';
+	fclose(f);
+	return v[0] == 'Y' || v[0] == '1';
+}
+
 int dco_mtu_warn(const char *who, int tun_mtu, const struct sockaddr_any *remote, bool tcp,
 		 const char *cipher, bool *once)
 {
 	struct dco_mtu_eval e;
 	char addr[80];
 	int path = 0, ret;
+	bool clamps;
 
 	if (tcp || !remote || (once && *once))
 		return 0;
@@ -104,12 +118,18 @@ int dco_mtu_warn(const char *who, int tun_mtu, const struct sockaddr_any *remote
 	if (once)
 		*once = true;
 	addr_to_str(remote, addr, sizeof(addr));
-	msg(M_WARN, "%s%sDCO: tun-mtu %d + %d bytes of encapsulation (IPv%c %d + UDP %d + DATA_V2 %d "
-	    "+ packet-id %d + %s tag %d) = %d exceeds the path MTU %d to %s: every full-size packet "
-	    "is fragmented outside the tunnel (the kernel module does not clamp TCP MSS as --mssfix "
-	    "would; non-TCP traffic is fragmented with any module). A tun-mtu of %d or less avoids it",
+	clamps = dco_mtu_module_clamps(DCO_MTU_CLAMP_SYSFS);
+	/* with a clamping module TCP is fine: a note, not a warning */
+	msg(clamps ? D_LOW : M_WARN, "%s%sDCO: tun-mtu %d + %d bytes of encapsulation (IPv%c %d + "
+	    "UDP %d + DATA_V2 %d + packet-id %d + %s tag %d) = %d exceeds the path MTU %d to %s: %s. "
+	    "A tun-mtu of %d or less avoids it",
 	    who ? who : "", who && *who ? ": " : "", tun_mtu, e.overhead,
 	    e.ip_hdr == 20 ? '4' : '6', e.ip_hdr, e.transport_hdr, DCO_MTU_DATA_V2_HDR,
-	    DCO_MTU_PACKET_ID, cipher, DCO_MTU_AEAD_TAG, e.outer, path, addr, e.suggested_tun_mtu);
+	    DCO_MTU_PACKET_ID, cipher, DCO_MTU_AEAD_TAG, e.outer, path, addr,
+	    clamps ? "the kernel module clamps TCP MSS, so only full-size non-TCP packets "
+		     "are fragmented outside the tunnel" :
+		     "every full-size packet is fragmented outside the tunnel (the kernel module "
+		     "does not clamp TCP MSS as --mssfix would; non-TCP traffic is fragmented with "
+		     "any module)", e.suggested_tun_mtu);
 	return 1;
 }

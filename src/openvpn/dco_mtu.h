@@ -3,7 +3,8 @@
  *
  * In userspace the daemon can clamp TCP MSS (--mssfix) so that a full-size
  * inner packet plus the encapsulation still fits the transport path. The
- * reference kernel module (ovpn-dco-v2) does no such thing, so with DCO a
+ * reference kernel module (ovpn-dco-v2) does no such thing (ours does), so
+ * with the reference module a
  * tun-mtu that is too large for the path makes the kernel fragment every
  * full-size outer packet. We cannot fix that from userspace, but we can say
  * so once, with the numbers and the tun-mtu that would avoid it.
@@ -57,6 +58,14 @@ int dco_mtu_evaluate(int tun_mtu, int path_mtu, int family, bool tcp, const char
  * which sends nothing, and reads IP_MTU / IPV6_MTU. Returns 0 or -errno.
  */
 int dco_path_mtu(const struct sockaddr_any *remote, int *mtu);
+
+/*
+ * Whether the loaded module clamps TCP MSS itself: our ovpn-dco/ does and
+ * says so in the sysfs file DCO_MTU_CLAMP_SYSFS ("Y"); the reference module
+ * has no such file. path: that file (tests pass another).
+ */
+#define DCO_MTU_CLAMP_SYSFS "/sys/module/ovpn_dco_v2/parameters/mss_clamp"
+bool dco_mtu_module_clamps(const char *path);
 
 /*
  * Log one warning with the numbers when tun_mtu plus the encapsulation

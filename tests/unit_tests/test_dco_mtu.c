@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -118,6 +120,25 @@ static void test_path_mtu_and_once(void **state)
 	}
 }
 
+/* our module says "Y" in sysfs; the reference has no such file */
+static void test_module_clamps(void **state)
+{
+	char path[] = "/tmp/test_dco_mtu.XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_false(dco_mtu_module_clamps(path)); /* empty */
+	assert_int_equal(write(fd, "Y\n", 2), 2);
+	assert_true(dco_mtu_module_clamps(path));
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, "N\n", 2, 0), 2);
+	assert_false(dco_mtu_module_clamps(path));
+	close(fd);
+	unlink(path);
+	assert_false(dco_mtu_module_clamps(path)); /* gone */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_path_mtu_and_once),
+		cmocka_unit_test(test_module_clamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,9 @@
 #     transfer make no outer fragments (FragCreates stays 0 on both sides).
 #  4. server mode, tun-mtu 1500: the server warns for the client (its name
 #     first), our client warns too.
+#  5. on our module (which clamps TCP MSS and says so in sysfs), tun-mtu
+#     1500: only a note that non-TCP packets may fragment, and a TCP
+#     transfer makes no outer fragments.
 . "$(dirname "$0")/lib.sh"
 
 require_ours
@@ -124,4 +127,28 @@ else
 fi
 stop_daemon "$CLI_PID" || true
 stop_daemon "$SRV_PID" || true
+# 5. our module
+if [ -z "$(dco_module_path extra)" ]; then
+	echo "  (our module not in the initramfs: part 5 not run)"
+	finish
+fi
+load_dco extra
+check "ours: sysfs says the module clamps MSS" \
+	sh -c "grep -qx Y /sys/module/$DCO_MODULE/parameters/mss_clamp"
+up ours1500 1500
+check "ours: A notes that TCP is clamped" log_has "$LOG_A" \
+	"exceeds the path MTU 1500 .*: the kernel module clamps TCP MSS, so only full-size non-TCP"
+if log_has "$LOG_A" "does not clamp TCP MSS"; then
+	fail "ours: A warned as for the reference module"
+fi
+f0=$(frags)
+check "ours: 5 MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" 5
+check "ours: 5 MB B -> A with equal SHA-256" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 5
+f1=$(frags)
+if [ $((f1 - f0)) = 0 ]; then
+	ok "ours: TCP at tun-mtu 1500 made no outer fragments"
+else
+	fail "ours: TCP at tun-mtu 1500 made $((f1 - f0)) outer fragments"
+fi
+down
 finish

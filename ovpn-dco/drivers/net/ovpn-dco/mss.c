@@ -9,6 +9,7 @@
 
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/moduleparam.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
 #include <net/ip.h>
@@ -17,6 +18,14 @@
 #include "mss.h"
 #include "peer.h"
 #include "proto.h"
+
+/*
+ * Read-only once loaded: userspace reads it in sysfs to know that this
+ * module, unlike the reference one, keeps TCP from fragmenting outside.
+ */
+static bool mss_clamp = true;
+module_param(mss_clamp, bool, 0444);
+MODULE_PARM_DESC(mss_clamp, "clamp the MSS of TCP SYNs to the transport path (default: on)");
 
 /* largest inner packet that fits the path towards @peer */
 static unsigned int ovpn_mss_inner_max(struct ovpn_peer *peer)
@@ -82,8 +91,11 @@ static void ovpn_mss_rewrite(struct sk_buff *skb, unsigned int thoff,
 /* @skb starts at its IPv4/IPv6 header, skb->protocol is set */
 void ovpn_mss_clamp(struct ovpn_peer *peer, struct sk_buff *skb)
 {
-	unsigned int inner = ovpn_mss_inner_max(peer), thoff, hdrs;
+	unsigned int inner, thoff, hdrs;
 
+	if (!mss_clamp)
+		return;
+	inner = ovpn_mss_inner_max(peer);
 	if (skb->protocol == htons(ETH_P_IP)) {
 		const struct iphdr *iph = (const struct iphdr *)skb->data;
 

@@ -496,5 +496,7 @@ int options_finalize_server(struct options *o)
 		bad += push_addf(o, "ping %d", o->keepalive_ping);
 		bad += push_addf(o, "ping-restart %d", o->keepalive_timeout);
 	}
+	if (o->tcp_nodelay)
+		bad += push_addf(o, "socket-flags TCP_NODELAY");
 	return bad;
 }

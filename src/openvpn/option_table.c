@@ -163,6 +163,50 @@ static int opt_windows_pushed(struct options *o, const struct option_call *c)
 	return OPT_IGNORED;
 }
 
+/*
+ * Accepted because configurations written for 2.6 carry them, but with
+ * nothing to do in this daemon; the reason is logged once.
+ */
+static const struct {
+	const char *name, *why;
+} inert_reasons[] = {
+	{ "fast-io", "writes never wait for poll/epoll first here" },
+	{ "hash-size", "the client tables grow as needed" },
+	{ "bcast-buffers", "there is no broadcast queue (tun mode, unicast only)" },
+};
+
+static int opt_inert(struct options *o, const struct option_call *c)
+{
+	size_t i;
+
+	(void)o;
+	for (i = 0; i < ARRAY_SIZE(inert_reasons); i++)
+		if (strcmp(c->argv[0], inert_reasons[i].name) == 0)
+			options_note(c, "option '%s' has no effect: %s", c->argv[0],
+				     inert_reasons[i].why);
+	return 0;
+}
+
+/* TCP_NODELAY is always set on our TCP sockets; other flags are unknown. */
+static int opt_socket_flags(struct options *o, const struct option_call *c)
+{
+	int i;
+
+	for (i = 1; i < c->argc; i++)
+		if (strcmp(c->argv[i], "TCP_NODELAY") != 0)
+			return options_error(c, "unknown socket flag '%s' (only TCP_NODELAY)",
+					     c->argv[i]);
+	return 0;
+}
+
+/* Server: also push it, so that 2.6 clients set TCP_NODELAY too. */
+static int opt_tcp_nodelay(struct options *o, const struct option_call *c)
+{
+	(void)c;
+	o->tcp_nodelay = true;
+	return 0;
+}
+
 static const struct {
 	const char *name, *version, *hint;
 } removed_hints[] = {
@@ -1731,10 +1775,10 @@ static const struct option_def option_table[] = {
 	{ "sndbuf", "size", 1, 1, C | P, 0, opt_sockbuf },
 	{ "rcvbuf", "size", 1, 1, C | P, 0, opt_sockbuf },
 	{ "mark", "value", 1, 1, C, 0, opt_mark },
-	{ "socket-flags", "flags ...", 1, MANY, C | P, 0, opt_not_yet },
-	{ "tcp-nodelay", "", 0, 0, C, 0, opt_not_yet },
+	{ "socket-flags", "flags ...", 1, MANY, C | P, 0, opt_socket_flags },
+	{ "tcp-nodelay", "", 0, 0, C, 0, opt_tcp_nodelay },
 	{ "passtos", "", 0, 0, C, 0, opt_not_yet },
-	{ "fast-io", "", 0, 0, C, 0, opt_not_yet },
+	{ "fast-io", "", 0, 0, C, 0, opt_inert },
 	{ "shaper", "n", 1, 1, C, 0, opt_not_yet },
 	{ "http-proxy", "server port [authfile|auto|auto-nct] [auth-method]", 1, 4, C, 0, opt_not_yet },
 	{ "http-proxy-option", "type [parm]", 1, 2, C, 0, opt_not_yet },
@@ -1916,8 +1960,8 @@ static const struct option_def option_table[] = {
 	{ "connect-freq", "n sec", 2, 2, C, 0, opt_connect_freq },
 	{ "connect-freq-initial", "n sec", 2, 2, C, 0, opt_not_yet },
 	{ "tcp-queue-limit", "n", 1, 1, C, 0, opt_not_yet },
-	{ "hash-size", "r v", 2, 2, C, 0, opt_not_yet },
-	{ "bcast-buffers", "n", 1, 1, C, 0, opt_not_yet },
+	{ "hash-size", "r v", 2, 2, C, 0, opt_inert },
+	{ "bcast-buffers", "n", 1, 1, C, 0, opt_inert },
 	{ "learn-address", "cmd", 1, 1, C, 0, opt_script },
 	{ "client-connect", "cmd", 1, 1, C, 0, opt_script },
 	{ "client-disconnect", "cmd", 1, 1, C, 0, opt_script },

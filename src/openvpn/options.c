@@ -133,6 +133,18 @@ int options_error(const struct option_call *c, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void options_note(const struct option_call *c, const char *fmt, ...)
+{
+	char prefix[512], text[512];
+	va_list ap;
+
+	location(c, prefix, sizeof(prefix));
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	msg(M_INFO, "%snote: %s", prefix, text);
+}
+
 /* ---- address syntax ------------------------------------------------------ */
 
 bool options_is_ipv4(const char *s)

@@ -344,6 +344,7 @@ struct options {
 	enum { VERIFY_CLIENT_REQUIRE = 0, VERIFY_CLIENT_OPTIONAL, VERIFY_CLIENT_NONE }
 		verify_client_cert;
 	bool username_as_cn;        /* --username-as-common-name */
+	bool tcp_nodelay;           /* --tcp-nodelay: pushed as socket-flags */
 	char *client_config_dir;
 	int connect_freq_n, connect_freq_secs;   /* 0: unlimited */
 	char *status_file;         /* --status FILE [secs] */
@@ -529,6 +530,9 @@ int options_error(const struct option_call *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The same, with only the "FILE:LINE: " prefix. */
 int options_error_at(const struct option_call *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A line about an accepted option, with its location (always logged). */
+void options_note(const struct option_call *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Address syntax checks shared by the handlers and options_finalize(). */
 bool options_is_ipv4(const char *s);

@@ -244,6 +244,23 @@ static void test_server_errors(void **state)
 }
 
 /* A server's options copy (SIGHUP re-read keeps working on copies). */
+/* 2.6 configuration lines with nothing (or little) to do here */
+static void test_accepted_for_compat(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse_ctx(o, "dev tun\nserver 10.8.0.0 255.255.255.0\ntcp-nodelay\n"
+				   "fast-io\nhash-size 1024 1024\nbcast-buffers 256\n"
+				   "socket-flags TCP_NODELAY\n" CREDS, OPT_CTX_CMDLINE), 0);
+	assert_int_equal(options_finalize(o), 0);
+	/* the server asks its clients for TCP_NODELAY too, as 2.6 */
+	assert_string_equal(push_item(o, o->n_push - 1), "socket-flags TCP_NODELAY");
+	assert_int_equal(parse_ctx(o, "socket-flags TCP_NODELAY\n", OPT_CTX_PUSH), 0);
+	expect_bad("socket-flags TCP_NODELAY SO_REUSEPORT\n", OPT_CTX_CMDLINE,
+		   "unknown socket flag 'SO_REUSEPORT'");
+	expect_bad("hash-size 1024\n", OPT_CTX_CMDLINE, "needs");
+}
+
 static void test_server_copy(void **state)
 {
 	struct options *o = *state, c;
@@ -269,6 +286,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ccd_context, setup, teardown),
 		cmocka_unit_test(test_ccd_context_errors),
 		cmocka_unit_test(test_server_errors),
+		cmocka_unit_test_setup_teardown(test_accepted_for_compat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_server_copy, setup, teardown),
 	};
 

@@ -11,7 +11,7 @@ require_pki
 load_dco extra
 netns_pair
 
-for c in AES-256-GCM AES-192-GCM CHACHA20-POLY1305; do
+for c in AES-256-GCM AES-128-GCM AES-192-GCM CHACHA20-POLY1305; do
 	opts="--cipher $c --data-ciphers $c --tun-mtu 1420 --ping 2 --ping-restart 20"
 	p2p_tls_up "w$c" "$DEB_OPENVPN" "$DEB_OPENVPN" "$opts" "$opts --disable-dco" || {
 		fail "$c: tunnel did not come up"

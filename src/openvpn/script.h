@@ -8,13 +8,17 @@
  * the command is split here and run with execve(), with only the variables
  * of the env sets below as its environment (not the daemon's own).
  *
- * Layers, bottom up:
- *   env_set_*            a bounded set of name=value pairs with owned copies
- *   script_string_remap  the character classes 2.6 applies to untrusted text
- *   script_argv_*        command splitting
- *   script_run           one run of one command; the generic entry point
- *   script_env_* and script_tunnel_* / script_client_* / ...
- *                        the environment and arguments of each script type
+ * Layers, bottom up, and the file that owns each:
+ *   script_env.c    env_set_*: a bounded set of name=value pairs with owned
+ *                   copies; script_string_remap: the character classes 2.6
+ *                   applies to untrusted text; script_env_from_options and
+ *                   script_env_from_tunnel: the daemon's and the tunnel's
+ *                   variables
+ *   script.c        script_argv_*: command splitting; script_run: one run of
+ *                   one command, the generic entry point; script_options_check
+ *   script_hooks.c  script_tunnel_* / script_client_* / ...: the arguments
+ *                   and variables of each script option, and the temporary
+ *                   files (script_tmpfile_create, script_read_file)
  */
 #ifndef SCRIPT_H
 #define SCRIPT_H
@@ -62,6 +66,12 @@ int env_set_del(struct env_set *e, const char *name);
 const char *env_set_get(const struct env_set *e, const char *name);
 /* Add every variable of src to dst (src wins over dst). 0 or -errno. */
 int env_set_merge(struct env_set *dst, const struct env_set *src);
+/*
+ * The set as execve()'s "name=value" strings, NULL terminated, or NULL when
+ * out of memory. Free with env_set_free_envp(), which also wipes them.
+ */
+char **env_set_to_envp(const struct env_set *e);
+void env_set_free_envp(char **envp);
 
 /* ---- untrusted strings ----------------------------------------------------- */
 

@@ -21,115 +21,41 @@
 #include <sys/wait.h>
 
 #include "compat.h"
+#include "config.h"
 #include "log.h"
 
 /* ---- command splitting ----------------------------------------------------- */
 
-static bool is_print_ascii(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f;
-}
+/* Every command config_split_line() accepts fits in a script_argv. */
+_Static_assert(SCRIPT_MAX_CMD == CONFIG_MAX_LINE && SCRIPT_MAX_ARGS >= CONFIG_MAX_TOKENS,
+	       "a command's bounds are those of a config line");
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* The escapes a config line allows; anything else is a typo or a Windows
- * path, and is refused rather than guessed at. */
-static int split_escape(const char **s, char **out, char *err, size_t errlen)
-{
-	char c = (*s)[1];
-
-	if (c == '\0') {
-		snprintf(err, errlen, "backslash at the end of the command");
-		return -EINVAL;
-	}
-	if (c != '\\' && c != '"' && c != ' ' && c != '\t') {
-		snprintf(err, errlen, "invalid escape '\\%c' (only \\\\, \\\", \\<space> and \\<tab>)",
-			 is_print_ascii((unsigned char)c) ? c : '?');
-		return -EINVAL;
-	}
-	*(*out)++ = c;
-	*s += 2;
-	return 0;
-}
-
-/* One word starting at *s into out (which has room for strlen(*s) + 1). */
-static int split_word(const char **s, char *out, char *err, size_t errlen)
-{
-	const char *p = *s;
-	char quote = 0;
-	int ret;
-
-	if (*p == '"' || *p == '\'')
-		quote = *p++;
-	while (*p && (quote ? *p != quote : !is_blank(*p))) {
-		if (*p == '\\' && quote != '\'') {
-			ret = split_escape(&p, &out, err, errlen);
-			if (ret < 0)
-				return ret;
-			continue;
-		}
-		*out++ = *p++;
-	}
-	if (quote && *p != quote) {
-		snprintf(err, errlen, "missing closing quote (%c)", quote);
-		return -EINVAL;
-	}
-	if (quote)
-		p++;
-	*out = '\0';
-	*s = p;
-	return 0;
-}
-
+/* 2.6 splits a script command with its config line parser; so do we. */
 int script_argv_parse(struct script_argv *a, const char *cmd, char *err, size_t errlen)
 {
-	const char *s = cmd;
-	char *word = NULL;
-	int ret = -EINVAL;
+	struct config_words *w;
+	int i, ret;
 
 	memset(a, 0, sizeof(*a));
 	err[0] = '\0';
-	if (strlen(cmd) > SCRIPT_MAX_CMD) {
-		snprintf(err, errlen, "command longer than %d bytes", SCRIPT_MAX_CMD);
+	w = malloc(sizeof(*w));
+	ret = -ENOMEM;
+	if (!w)
 		goto out;
-	}
-	if (strpbrk(cmd, "\r\n")) {
-		snprintf(err, errlen, "newline in the command");
+	ret = config_split_line(cmd, w, err, errlen);
+	if (ret < 0)
 		goto out;
-	}
-	word = malloc(strlen(cmd) + 1);
-	if (!word) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		while (is_blank(*s))
-			s++;
-		if (!*s || *s == '#' || *s == ';')
-			break;
-		ret = split_word(&s, word, err, errlen);
-		if (ret < 0)
-			goto out;
-		ret = script_argv_append(a, word);
-		if (ret == -E2BIG) {
-			snprintf(err, errlen, "more than %d words", SCRIPT_MAX_ARGS);
-			ret = -EINVAL;
-		}
-		if (ret < 0)
-			goto out;
-	}
-	ret = 0;
-	if (a->argc == 0 || a->argv[0][0] == '\0') {
+	if (w->argc == 0 || w->argv[0][0] == '\0') {
 		snprintf(err, errlen, "no program to run");
 		ret = -EINVAL;
+		goto out;
 	}
+	for (i = 0; i < w->argc && ret == 0; i++)
+		ret = script_argv_append(a, w->argv[i]);
 out:
-	if (ret == -ENOMEM && !err[0])
+	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
-	free(word);
+	free(w);
 	return ret;
 }
 

@@ -5,8 +5,9 @@
  *
  * Scripts run synchronously, as in OpenVPN 2.6: the daemon (and so every
  * tunnel it serves) waits until the script exits. No shell is involved:
- * the command is split here and run with execve(), with only the variables
- * of the env sets below as its environment (not the daemon's own).
+ * the command is split with the config tokenizer (as 2.6 does) and run with
+ * execve(), with only the variables of the env sets below as its
+ * environment (not the daemon's own).
  *
  * Layers, bottom up, and the file that owns each:
  *   script_env.c    env_set_*: a bounded set of name=value pairs with owned
@@ -101,7 +102,7 @@ enum script_security {
 /* ---- command splitting ----------------------------------------------------- */
 
 #define SCRIPT_MAX_ARGS 64       /* words of a command plus appended ones */
-#define SCRIPT_MAX_CMD 4096      /* bytes of a command line */
+#define SCRIPT_MAX_CMD 4096      /* bytes of a command line: CONFIG_MAX_LINE */
 
 struct script_argv {
 	int argc;
@@ -109,13 +110,14 @@ struct script_argv {
 };
 
 /*
- * Split a command into words, without a shell: words are separated by
- * blanks; '...' keeps everything up to the next single quote; "..." and
- * bare words take the backslash escapes \\ \" \<space> \<tab>; a word that
- * starts with '#' or ';' ends the command (as in a config line). Any other
- * backslash, an unclosed quote, a newline, an empty command or too many
- * words is -EINVAL with the reason in err. a is initialised here; free it
- * with script_argv_free() also after an error.
+ * Split a command into words, without a shell, by config_split_line(): the
+ * rules of a config line, as in 2.6. Words are separated by blanks; '...'
+ * keeps everything up to the next single quote; "..." and bare words take
+ * the backslash escapes \\ \" \<space> \<tab>; a word that starts with '#'
+ * or ';' ends the command. Any other backslash, an unclosed quote, a
+ * newline, an empty command or too many words is -EINVAL with the reason
+ * in err. a is initialised here; free it with script_argv_free() also
+ * after an error.
  */
 int script_argv_parse(struct script_argv *a, const char *cmd, char *err, size_t errlen);
 /* Append one argument (copied). 0, -E2BIG when full, -ENOMEM. */

@@ -403,30 +403,28 @@ int config_next(struct config_reader *r, struct config_line *line)
 }
 
 /* Works for pipes and /dev/fd/N as well, so the size is never trusted. */
-int config_read_file(const char *path, char **text, size_t *len)
+int config_read_fd(int fd, size_t max, char **text, size_t *len)
 {
-	size_t used = 0, cap = 8192;
-	char *buf = NULL, *p;
+	size_t used = 0, cap = max + 2 < 8192 ? max + 2 : 8192;
+	char *buf, *p;
 	ssize_t got;
-	int fd, ret;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	*text = NULL;
+	*len = 0;
 	buf = malloc(cap);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!buf)
+		return -ENOMEM;
 	for (;;) {
+		/* never more than max + 1 bytes: one past the bound tells */
 		if (used + 1 >= cap) {
-			p = realloc(buf, cap * 2);
+			cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			p = realloc(buf, cap);
 			if (!p) {
 				ret = -ENOMEM;
 				goto out;
 			}
 			buf = p;
-			cap *= 2;
 		}
 		got = read(fd, buf + used, cap - used - 1);
 		if (got < 0 && errno == EINTR)
@@ -438,7 +436,7 @@ int config_read_file(const char *path, char **text, size_t *len)
 		if (got == 0)
 			break;
 		used += (size_t)got;
-		if (used > CONFIG_MAX_FILE) {
+		if (used > max) {
 			ret = -EFBIG;
 			goto out;
 		}
@@ -450,6 +448,17 @@ int config_read_file(const char *path, char **text, size_t *len)
 	ret = 0;
 out:
 	free(buf);
+	return ret;
+}
+
+int config_read_file(const char *path, char **text, size_t *len)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = config_read_fd(fd, CONFIG_MAX_FILE, text, len);
 	close(fd);
 	return ret;
 }

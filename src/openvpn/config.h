@@ -93,5 +93,11 @@ int config_split_line(const char *text, struct config_words *w, char *err,
  * -EFBIG when the file is larger than the bound.
  */
 int config_read_file(const char *path, char **text, size_t *len);
+/*
+ * The same from an open descriptor, read to its end, with a bound of max
+ * bytes: for files whose opening needs more care (script output). *text
+ * is NULL and *len 0 after an error.
+ */
+int config_read_fd(int fd, size_t max, char **text, size_t *len);
 
 #endif

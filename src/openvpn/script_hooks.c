@@ -18,6 +18,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
+#include "config.h"
 #include "log.h"
 
 /* ---- temporary files --------------------------------------------------------- */
@@ -70,9 +71,6 @@ int script_tmpfile_create(const char *dir, const char *tag, char *path, size_t p
 int script_read_file(const char *path, size_t max, char **text, size_t *len)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t used = 0;
-	ssize_t n;
 	int fd, ret;
 
 	*text = NULL;
@@ -80,36 +78,11 @@ int script_read_file(const char *path, size_t max, char **text, size_t *len)
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = -EINVAL;
+	/* a FIFO or a device put there by someone else would block or flood */
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		goto out;
-	ret = -ENOMEM;
-	buf = malloc(max + 2);
-	if (!buf)
-		goto out;
-	for (;;) {
-		n = read(fd, buf + used, max + 1 - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used > max) {
-			ret = -EFBIG;
-			goto out;
-		}
-	}
-	buf[used] = '\0';
-	*text = buf;
-	*len = used;
-	buf = NULL;
-	ret = 0;
-out:
-	free(buf);
+		ret = -EINVAL;
+	else
+		ret = config_read_fd(fd, max, text, len);
 	close(fd);
 	return ret;
 }

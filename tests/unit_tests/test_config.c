@@ -475,6 +475,44 @@ static void test_read_file(void **state)
 	assert_int_equal(config_read_file("/tmp", &text, &len), -EISDIR);
 }
 
+/* A bound from the caller, on a pipe (no size to trust): exactly max bytes
+ * are read, one more is -EFBIG, also across the buffer's growth. */
+static void expect_read_fd(const char *data, size_t n, size_t max, int want)
+{
+	char *text = (char *)"untouched";
+	size_t len = 99;
+	int pfd[2];
+
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(write(pfd[1], data, n), (ssize_t)n);
+	close(pfd[1]);
+	assert_int_equal(config_read_fd(pfd[0], max, &text, &len), want);
+	close(pfd[0]);
+	if (want < 0) {
+		assert_null(text);
+		assert_int_equal(len, 0);
+		return;
+	}
+	assert_int_equal(len, n);
+	assert_memory_equal(text, data, n);
+	assert_int_equal(text[n], '\0');
+	free(text);
+}
+
+static void test_read_fd(void **state)
+{
+	static char big[20000];
+
+	memset(big, 'x', sizeof(big));
+	expect_read_fd("", 0, 0, 0);
+	expect_read_fd("a", 1, 0, -EFBIG);
+	expect_read_fd("abcdef", 6, 6, 0);
+	expect_read_fd("abcdef", 6, 5, -EFBIG);
+	expect_read_fd(big, 16384, 16384, 0);
+	expect_read_fd(big, 16385, 16384, -EFBIG);
+	expect_read_fd(big, 9000, 65536, 0);
+}
+
 /* Arbitrary bytes never crash the reader and always end. */
 static void test_random_input(void **state)
 {
@@ -681,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_fd),
 		cmocka_unit_test(test_random_input),
 		cmocka_unit_test(test_split_line),
 		cmocka_unit_test(test_split_line_errors),

@@ -350,7 +350,6 @@ int config_split_line(const char *text, struct config_words *w, char *err,
 	struct splitter sp = {
 		.s = text, .n = n, .out = w->buf, .err = err, .errlen = errlen,
 	};
-
 	int ret;
 
 	w->argc = 0;

@@ -211,106 +211,163 @@ static int read_inline(struct config_reader *r, const char *tag, size_t taglen,
 }
 
 /*
+ * One line being split: the input, the read position, the output cursor,
+ * and where a problem is described. The file reader and config_split_line()
+ * both split through it, so a line means the same wherever it comes from.
+ */
+struct splitter {
+	const char *s;
+	size_t n, i;
+	char *out;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int split_fail(struct splitter *sp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sp->err, sp->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/*
  * Backslash escapes, outside quotes and inside double quotes. OpenVPN
  * accepts only these and rejects any other backslash, so that a Windows
  * path like c:\dir\file is caught instead of being mangled silently.
  */
-static int unescape(struct config_reader *r, const char *s, size_t n, size_t *i,
-		    char **out)
+static int unescape(struct splitter *sp)
 {
-	char c;
+	unsigned char c;
 
-	if (*i + 1 >= n)
-		return config_fail(r, r->lineno,
-				   "backslash at end of line (lines cannot be continued)");
-	c = s[*i + 1];
-	if ((unsigned char)c < 0x20 && c != '\t')
-		return config_fail(r, r->lineno,
-				   "invalid escape: backslash before byte 0x%02x",
-				   (unsigned char)c);
+	if (sp->i + 1 >= sp->n)
+		return split_fail(sp, "backslash at end of line (lines cannot be continued)");
+	c = (unsigned char)sp->s[sp->i + 1];
+	/* the byte is named in hex unless printable: messages go to logs */
+	if ((c < 0x20 || c >= 0x7f) && c != '\t')
+		return split_fail(sp, "invalid escape: backslash before byte 0x%02x", c);
 	if (c != '\\' && c != '"' && c != ' ' && c != '\t')
-		return config_fail(r, r->lineno,
-				   "invalid escape '\\%c': only \\\\, \\\", \\<space> and \\<tab> are allowed (write \\\\ for a backslash)",
-				   c);
-	*(*out)++ = c;
-	*i += 2;
+		return split_fail(sp, "invalid escape '\\%c': only \\\\, \\\", \\<space> and \\<tab> are allowed (write \\\\ for a backslash)",
+				  c);
+	*sp->out++ = (char)c;
+	sp->i += 2;
 	return 0;
 }
 
 /* A token that starts with a quote ends at the closing quote. */
-static int token_quoted(struct config_reader *r, const char *s, size_t n,
-			size_t *i, char **out)
+static int token_quoted(struct splitter *sp)
 {
-	char quote = s[*i];
+	char quote = sp->s[sp->i];
 	int ret;
 
-	(*i)++;
-	while (*i < n && s[*i] != quote) {
-		if (quote == '"' && s[*i] == '\\') {
-			ret = unescape(r, s, n, i, out);
+	sp->i++;
+	while (sp->i < sp->n && sp->s[sp->i] != quote) {
+		if (quote == '"' && sp->s[sp->i] == '\\') {
+			ret = unescape(sp);
 			if (ret < 0)
 				return ret;
 			continue;
 		}
-		*(*out)++ = s[(*i)++];
+		*sp->out++ = sp->s[sp->i++];
 	}
-	if (*i >= n)
-		return config_fail(r, r->lineno, "missing closing quote (%c)", quote);
-	(*i)++;
+	if (sp->i >= sp->n)
+		return split_fail(sp, "missing closing quote (%c)", quote);
+	sp->i++;
 	return 0;
 }
 
 /* Quote characters inside an unquoted token are ordinary characters. */
-static int token_bare(struct config_reader *r, const char *s, size_t n,
-		      size_t *i, char **out)
+static int token_bare(struct splitter *sp)
 {
 	int ret;
 
-	while (*i < n && !is_blank(s[*i])) {
-		if (s[*i] == '\\') {
-			ret = unescape(r, s, n, i, out);
+	while (sp->i < sp->n && !is_blank(sp->s[sp->i])) {
+		if (sp->s[sp->i] == '\\') {
+			ret = unescape(sp);
 			if (ret < 0)
 				return ret;
 			continue;
 		}
-		*(*out)++ = s[(*i)++];
+		*sp->out++ = sp->s[sp->i++];
 	}
 	return 0;
 }
 
 /*
- * Split one line into tokens stored in r->tokens. The output never needs
- * more than n + 1 bytes: a token is at most as long as its source, and each
- * terminating NUL is paid for by a separator, the quotes, or the line end.
+ * Split the line into argv[] (room for CONFIG_MAX_TOKENS + 1) with the
+ * tokens written to sp->out. The output never needs more than n + 1 bytes:
+ * a token is at most as long as its source, and each terminating NUL is
+ * paid for by a separator, the quotes, or the line end.
  */
+static int split_tokens(struct splitter *sp, char **argv, int *argc)
+{
+	int ret;
+
+	*argc = 0;
+	for (;;) {
+		while (sp->i < sp->n && is_blank(sp->s[sp->i]))
+			sp->i++;
+		/* '#' and ';' start a comment only where a token would start. */
+		if (sp->i >= sp->n || sp->s[sp->i] == '#' || sp->s[sp->i] == ';')
+			break;
+		if (*argc == CONFIG_MAX_TOKENS)
+			return split_fail(sp, "more than %d tokens on one line",
+					  CONFIG_MAX_TOKENS);
+		argv[(*argc)++] = sp->out;
+		if (sp->s[sp->i] == '"' || sp->s[sp->i] == '\'')
+			ret = token_quoted(sp);
+		else
+			ret = token_bare(sp);
+		if (ret < 0)
+			return ret;
+		*sp->out++ = '\0';
+	}
+	argv[*argc] = NULL;
+	return 0;
+}
+
+/* One physical line of a file into r->tokens; errors get "NAME:LINE: ". */
 static int tokenize(struct config_reader *r, const char *s, size_t n,
 		    struct config_line *line)
 {
-	char *out = r->tokens;
-	size_t i = 0;
+	char err[sizeof(r->error)];
+	struct splitter sp = {
+		.s = s, .n = n, .out = r->tokens, .err = err, .errlen = sizeof(err),
+	};
+
+	if (split_tokens(&sp, line->argv, &line->argc) < 0)
+		return config_fail(r, r->lineno, "%s", err);
+	return 0;
+}
+
+int config_split_line(const char *text, struct config_words *w, char *err,
+		      size_t errlen)
+{
+	size_t n = strnlen(text, CONFIG_MAX_LINE + 1);
+	struct splitter sp = {
+		.s = text, .n = n, .out = w->buf, .err = err, .errlen = errlen,
+	};
 	int ret;
 
-	line->argc = 0;
-	for (;;) {
-		while (i < n && is_blank(s[i]))
-			i++;
-		/* '#' and ';' start a comment only where a token would start. */
-		if (i >= n || s[i] == '#' || s[i] == ';')
-			break;
-		if (line->argc == CONFIG_MAX_TOKENS)
-			return config_fail(r, r->lineno, "more than %d tokens on one line",
-					   CONFIG_MAX_TOKENS);
-		line->argv[line->argc++] = out;
-		if (s[i] == '"' || s[i] == '\'')
-			ret = token_quoted(r, s, n, &i, &out);
-		else
-			ret = token_bare(r, s, n, &i, &out);
-		if (ret < 0)
-			return ret;
-		*out++ = '\0';
+	w->argc = 0;
+	w->argv[0] = NULL;
+	if (errlen > 0)
+		err[0] = '\0';
+	if (n > CONFIG_MAX_LINE)
+		return split_fail(&sp, "line is longer than %d bytes", CONFIG_MAX_LINE);
+	/* a line break would smuggle in a second line (a second command) */
+	if (memchr(text, '\n', n) || memchr(text, '\r', n))
+		return split_fail(&sp, "newline inside a single line");
+	ret = split_tokens(&sp, w->argv, &w->argc);
+	if (ret < 0) {
+		/* no half-split words for a caller that skips the check */
+		w->argc = 0;
+		w->argv[0] = NULL;
 	}
-	line->argv[line->argc] = NULL;
-	return 0;
+	return ret;
 }
 
 int config_next(struct config_reader *r, struct config_line *line)
@@ -345,30 +402,28 @@ int config_next(struct config_reader *r, struct config_line *line)
 }
 
 /* Works for pipes and /dev/fd/N as well, so the size is never trusted. */
-int config_read_file(const char *path, char **text, size_t *len)
+int config_read_fd(int fd, size_t max, char **text, size_t *len)
 {
-	size_t used = 0, cap = 8192;
-	char *buf = NULL, *p;
+	size_t used = 0, cap = max + 2 < 8192 ? max + 2 : 8192;
+	char *buf, *p;
 	ssize_t got;
-	int fd, ret;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	*text = NULL;
+	*len = 0;
 	buf = malloc(cap);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!buf)
+		return -ENOMEM;
 	for (;;) {
+		/* never more than max + 1 bytes: one past the bound tells */
 		if (used + 1 >= cap) {
-			p = realloc(buf, cap * 2);
+			cap = cap * 2 < max + 2 ? cap * 2 : max + 2;
+			p = realloc(buf, cap);
 			if (!p) {
 				ret = -ENOMEM;
 				goto out;
 			}
 			buf = p;
-			cap *= 2;
 		}
 		got = read(fd, buf + used, cap - used - 1);
 		if (got < 0 && errno == EINTR)
@@ -380,7 +435,7 @@ int config_read_file(const char *path, char **text, size_t *len)
 		if (got == 0)
 			break;
 		used += (size_t)got;
-		if (used > CONFIG_MAX_FILE) {
+		if (used > max) {
 			ret = -EFBIG;
 			goto out;
 		}
@@ -392,6 +447,17 @@ int config_read_file(const char *path, char **text, size_t *len)
 	ret = 0;
 out:
 	free(buf);
+	return ret;
+}
+
+int config_read_file(const char *path, char **text, size_t *len)
+{
+	int fd, ret;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = config_read_fd(fd, CONFIG_MAX_FILE, text, len);
 	close(fd);
 	return ret;
 }

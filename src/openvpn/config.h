@@ -65,10 +65,39 @@ int config_next(struct config_reader *r, struct config_line *line);
 const char *config_error(const struct config_reader *r);
 
 /*
+ * The words of one line that does not come from a file (a script option's
+ * command, split again when it runs). The words point into buf.
+ */
+struct config_words {
+	int argc;
+	char *argv[CONFIG_MAX_TOKENS + 1];   /* NULL terminated */
+	char buf[CONFIG_MAX_LINE + 1];
+};
+
+/*
+ * Split NUL-terminated text exactly as config_next() splits a line of a
+ * file: blanks separate words, '...' and "..." quote, the escapes \\ \"
+ * \<space> \<tab> (not inside '...'), a word starting with '#' or ';' ends
+ * the line. Returns 0 with w->argc words (0 for a blank line or a comment),
+ * or -EINVAL with the reason in err (no "NAME:LINE:" prefix): an unclosed
+ * quote, any other escape, a backslash at the end, a LF or CR in the text,
+ * more than CONFIG_MAX_LINE bytes or CONFIG_MAX_TOKENS words; w then has
+ * no words.
+ */
+int config_split_line(const char *text, struct config_words *w, char *err,
+		      size_t errlen);
+
+/*
  * Read a whole file of at most CONFIG_MAX_FILE bytes into a NUL-terminated
  * malloc'ed buffer the caller frees. Returns 0, -errno from the system, or
  * -EFBIG when the file is larger than the bound.
  */
 int config_read_file(const char *path, char **text, size_t *len);
+/*
+ * The same from an open descriptor, read to its end, with a bound of max
+ * bytes: for files whose opening needs more care (script output). *text
+ * is NULL and *len 0 after an error.
+ */
+int config_read_fd(int fd, size_t max, char **text, size_t *len);
 
 #endif

@@ -5,16 +5,21 @@
  *
  * Scripts run synchronously, as in OpenVPN 2.6: the daemon (and so every
  * tunnel it serves) waits until the script exits. No shell is involved:
- * the command is split here and run with execve(), with only the variables
- * of the env sets below as its environment (not the daemon's own).
+ * the command is split with the config tokenizer (as 2.6 does) and run with
+ * execve(), with only the variables of the env sets below as its
+ * environment (not the daemon's own).
  *
- * Layers, bottom up:
- *   env_set_*            a bounded set of name=value pairs with owned copies
- *   script_string_remap  the character classes 2.6 applies to untrusted text
- *   script_argv_*        command splitting
- *   script_run           one run of one command; the generic entry point
- *   script_env_* and script_tunnel_* / script_client_* / ...
- *                        the environment and arguments of each script type
+ * Layers, bottom up, and the file that owns each:
+ *   script_env.c    env_set_*: a bounded set of name=value pairs with owned
+ *                   copies; script_string_remap: the character classes 2.6
+ *                   applies to untrusted text; script_env_from_options and
+ *                   script_env_from_tunnel: the daemon's and the tunnel's
+ *                   variables
+ *   script.c        script_argv_*: command splitting; script_run: one run of
+ *                   one command, the generic entry point; script_options_check
+ *   script_hooks.c  script_tunnel_* / script_client_* / ...: the arguments
+ *                   and variables of each script option, and the temporary
+ *                   files (script_tmpfile_create, script_read_file)
  */
 #ifndef SCRIPT_H
 #define SCRIPT_H
@@ -62,6 +67,12 @@ int env_set_del(struct env_set *e, const char *name);
 const char *env_set_get(const struct env_set *e, const char *name);
 /* Add every variable of src to dst (src wins over dst). 0 or -errno. */
 int env_set_merge(struct env_set *dst, const struct env_set *src);
+/*
+ * The set as execve()'s "name=value" strings, NULL terminated, or NULL when
+ * out of memory. Free with env_set_free_envp(), which also wipes them.
+ */
+char **env_set_to_envp(const struct env_set *e);
+void env_set_free_envp(char **envp);
 
 /* ---- untrusted strings ----------------------------------------------------- */
 
@@ -91,7 +102,7 @@ enum script_security {
 /* ---- command splitting ----------------------------------------------------- */
 
 #define SCRIPT_MAX_ARGS 64       /* words of a command plus appended ones */
-#define SCRIPT_MAX_CMD 4096      /* bytes of a command line */
+#define SCRIPT_MAX_CMD 4096      /* bytes of a command line: CONFIG_MAX_LINE */
 
 struct script_argv {
 	int argc;
@@ -99,13 +110,14 @@ struct script_argv {
 };
 
 /*
- * Split a command into words, without a shell: words are separated by
- * blanks; '...' keeps everything up to the next single quote; "..." and
- * bare words take the backslash escapes \\ \" \<space> \<tab>; a word that
- * starts with '#' or ';' ends the command (as in a config line). Any other
- * backslash, an unclosed quote, a newline, an empty command or too many
- * words is -EINVAL with the reason in err. a is initialised here; free it
- * with script_argv_free() also after an error.
+ * Split a command into words, without a shell, by config_split_line(): the
+ * rules of a config line, as in 2.6. Words are separated by blanks; '...'
+ * keeps everything up to the next single quote; "..." and bare words take
+ * the backslash escapes \\ \" \<space> \<tab>; a word that starts with '#'
+ * or ';' ends the command. Any other backslash, an unclosed quote, a
+ * newline, an empty command or too many words is -EINVAL with the reason
+ * in err. a is initialised here; free it with script_argv_free() also
+ * after an error.
  */
 int script_argv_parse(struct script_argv *a, const char *cmd, char *err, size_t errlen);
 /* Append one argument (copied). 0, -E2BIG when full, -ENOMEM. */

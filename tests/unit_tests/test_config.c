@@ -475,6 +475,44 @@ static void test_read_file(void **state)
 	assert_int_equal(config_read_file("/tmp", &text, &len), -EISDIR);
 }
 
+/* A bound from the caller, on a pipe (no size to trust): exactly max bytes
+ * are read, one more is -EFBIG, also across the buffer's growth. */
+static void expect_read_fd(const char *data, size_t n, size_t max, int want)
+{
+	char *text = (char *)"untouched";
+	size_t len = 99;
+	int pfd[2];
+
+	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(write(pfd[1], data, n), (ssize_t)n);
+	close(pfd[1]);
+	assert_int_equal(config_read_fd(pfd[0], max, &text, &len), want);
+	close(pfd[0]);
+	if (want < 0) {
+		assert_null(text);
+		assert_int_equal(len, 0);
+		return;
+	}
+	assert_int_equal(len, n);
+	assert_memory_equal(text, data, n);
+	assert_int_equal(text[n], '\0');
+	free(text);
+}
+
+static void test_read_fd(void **state)
+{
+	static char big[20000];
+
+	memset(big, 'x', sizeof(big));
+	expect_read_fd("", 0, 0, 0);
+	expect_read_fd("a", 1, 0, -EFBIG);
+	expect_read_fd("abcdef", 6, 6, 0);
+	expect_read_fd("abcdef", 6, 5, -EFBIG);
+	expect_read_fd(big, 16384, 16384, 0);
+	expect_read_fd(big, 16385, 16384, -EFBIG);
+	expect_read_fd(big, 9000, 65536, 0);
+}
+
 /* Arbitrary bytes never crash the reader and always end. */
 static void test_random_input(void **state)
 {
@@ -502,6 +540,160 @@ static void test_random_input(void **state)
 	}
 }
 
+/* ---- config_split_line(): one line that is not read from a file ---------- */
+
+static void expect_split(const char *text, int argc, ...)
+{
+	struct config_words *w = malloc(sizeof(*w));
+	char err[256];
+	va_list ap;
+	int i;
+
+	assert_non_null(w);
+	assert_int_equal(config_split_line(text, w, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(w->argc, argc);
+	va_start(ap, argc);
+	for (i = 0; i < argc; i++)
+		assert_string_equal(w->argv[i], va_arg(ap, const char *));
+	va_end(ap);
+	assert_null(w->argv[argc]);
+	free(w);
+}
+
+static void expect_split_error(const char *text, const char *reason)
+{
+	struct config_words *w = malloc(sizeof(*w));
+	char err[256];
+
+	assert_non_null(w);
+	assert_int_equal(config_split_line(text, w, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, reason))
+		fail_msg("error '%s' lacks '%s'", err, reason);
+	/* no "NAME:LINE:" prefix: the caller knows where the text came from */
+	assert_null(strstr(err, "(config)"));
+	assert_int_equal(w->argc, 0);
+	assert_null(w->argv[0]);
+	free(w);
+}
+
+static void test_split_line(void **state)
+{
+	expect_split("/bin/up.sh a b", 3, "/bin/up.sh", "a", "b");
+	expect_split("\"/path/with space/x.sh\" arg", 2, "/path/with space/x.sh", "arg");
+	expect_split("/path/with\\ space/x.sh arg", 2, "/path/with space/x.sh", "arg");
+	expect_split("'/a b' \"c\\\"d\" '\\x' e\\\\f", 4, "/a b", "c\"d", "\\x", "e\\f");
+	expect_split(" \t\v\fx\v y ", 2, "x", "y");
+	expect_split("x # rest", 1, "x");
+	expect_split("", 0);
+	expect_split("   ", 0);
+	expect_split("; comment", 0);
+}
+
+static void test_split_line_errors(void **state)
+{
+	char *big = malloc(1 << 20);
+	char tokens[CONFIG_MAX_TOKENS * 2 + 8];
+	int i;
+
+	expect_split_error("x 'open", "missing closing quote (')");
+	expect_split_error("x \"open", "missing closing quote (\")");
+	expect_split_error("x \"esc\\\"", "missing closing quote (\")");
+	expect_split_error("x\\", "backslash at end of line");
+	expect_split_error("\\", "backslash at end of line");
+	expect_split_error("c:\\dir", "invalid escape '\\d'");
+	expect_split_error("x\\\x01", "0x01");
+	expect_split_error("x \"\\\xc3\xa4\"", "0xc3");
+	expect_split_error("a\nb", "newline");
+	expect_split_error("a\r", "newline");
+	expect_split_error("'a\nb'", "newline");
+
+	/* the bound is inclusive; past it, and far past it, is an error */
+	assert_non_null(big);
+	memset(big, 'a', CONFIG_MAX_LINE);
+	big[CONFIG_MAX_LINE] = '\0';
+	expect_split(big, 1, big);
+	big[CONFIG_MAX_LINE] = 'a';
+	big[CONFIG_MAX_LINE + 1] = '\0';
+	expect_split_error(big, "longer than 4096 bytes");
+	memset(big, 'a', (1 << 20) - 1);
+	big[(1 << 20) - 1] = '\0';
+	expect_split_error(big, "longer than 4096 bytes");
+	free(big);
+
+	tokens[0] = '\0';
+	for (i = 0; i < CONFIG_MAX_TOKENS; i++)
+		strcat(tokens, "a ");
+	{
+		struct config_words *w = malloc(sizeof(*w));
+		char err[64];
+
+		assert_non_null(w);
+		assert_int_equal(config_split_line(tokens, w, err, sizeof(err)), 0);
+		assert_int_equal(w->argc, CONFIG_MAX_TOKENS);
+		free(w);
+	}
+	strcat(tokens, "b");
+	expect_split_error(tokens, "more than 64 tokens");
+}
+
+/* A short error buffer truncates the message, never overruns. */
+static void test_split_line_small_err(void **state)
+{
+	struct config_words *w = malloc(sizeof(*w));
+	char err[8];
+
+	assert_non_null(w);
+	memset(err, 'X', sizeof(err));
+	assert_int_equal(config_split_line("'x", w, err, sizeof(err)), -EINVAL);
+	assert_int_equal(strlen(err), sizeof(err) - 1);
+	assert_int_equal(config_split_line("'x", w, err, 0), -EINVAL);
+	free(w);
+}
+
+/* The one tokenizer: a line split alone gives what the file reader gives. */
+static void test_split_line_matches_reader(void **state)
+{
+	static const char alphabet[] = "ab \t\v\"'\\#;<>/\xc3";
+	struct config_words *w = malloc(sizeof(*w));
+	char text[200], err[1024];
+	struct config_reader *r;
+	struct config_line l;
+	int round, ret, want, i, errors = 0, lines = 0;
+	size_t n;
+
+	assert_non_null(w);
+	srand(4321);
+	for (round = 0; round < 20000; round++) {
+		n = (size_t)(rand() % (int)sizeof(text));
+		for (i = 0; i < (int)n; i++)
+			text[i] = alphabet[rand() % (sizeof(alphabet) - 1)];
+		text[n] = '\0';
+		/* "<tag>" alone on a line opens an inline block in a file */
+		if (strchr(text, '<'))
+			text[strcspn(text, "<")] = 'c';
+		r = reader_str(text);
+		want = config_next(r, &l);
+		ret = config_split_line(text, w, err, sizeof(err));
+		if (want == -EINVAL) {
+			assert_int_equal(ret, -EINVAL);
+			/* the same reason, after the reader's "t.conf:1: " */
+			assert_string_equal(config_error(r) + strlen("t.conf:1: "), err);
+			errors++;
+		} else {
+			lines += w->argc > 1;
+			assert_int_equal(ret, 0);
+			assert_int_equal(w->argc, want == 1 ? l.argc : 0);
+			for (i = 0; i < w->argc; i++)
+				assert_string_equal(w->argv[i], l.argv[i]);
+		}
+		reader_done(r);
+	}
+	/* both sides of the comparison were exercised */
+	assert_true(errors > 1000 && lines > 1000);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,7 +719,12 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_fd),
 		cmocka_unit_test(test_random_input),
+		cmocka_unit_test(test_split_line),
+		cmocka_unit_test(test_split_line_errors),
+		cmocka_unit_test(test_split_line_small_err),
+		cmocka_unit_test(test_split_line_matches_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

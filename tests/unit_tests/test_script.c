@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
+#include "config.h"
 #include "script.h"
 #include "options.h"
 #include "log.h"
@@ -257,31 +258,103 @@ static void test_split(void **state)
 	expect_split("/x a ;comment", 2, "/x", "a");
 	expect_split("/x a#b", 2, "/x", "a#b");
 	expect_split("'/path with space/up.sh' x", 2, "/path with space/up.sh", "x");
+	/* the spellings of 2.6's --up "/path/with space/x.sh" arg */
+	expect_split("\"/path/with space/x.sh\" arg", 2, "/path/with space/x.sh", "arg");
+	expect_split("/path/with\\ space/x.sh arg", 2, "/path/with space/x.sh", "arg");
+	expect_split("/x a\\\tb", 2, "/x", "a\tb");
+	/* a closing quote ends the word, as on a config line */
+	expect_split("/x 'a'b \"c\"d", 5, "/x", "a", "b", "c", "d");
+	/* every blank of a config line separates words */
+	expect_split("/x\va\fb", 3, "/x", "a", "b");
+}
+
+/* The command splitter is the config tokenizer: same words, same errors. */
+static void test_split_is_config_tokenizer(void **state)
+{
+	static const char *const cmds[] = {
+		"/x 'a b' \"c\\\"d\" e\\ f # c", "/x a\\", "/x 'a", "/x \\q",
+		"/x \"\\\xc3\"", "/x it's a#b ;c",
+	};
+	struct config_words *w = malloc(sizeof(*w));
+	struct script_argv a;
+	char err[256], cerr[256];
+	size_t i;
+	int ret, j;
+
+	assert_non_null(w);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		ret = script_argv_parse(&a, cmds[i], err, sizeof(err));
+		assert_int_equal(config_split_line(cmds[i], w, cerr, sizeof(cerr)), ret);
+		if (ret < 0)
+			assert_string_equal(err, cerr);
+		for (j = 0; ret == 0 && j <= w->argc; j++)
+			assert_ptr_equal(a.argv[j] == NULL, w->argv[j] == NULL);
+		for (j = 0; ret == 0 && j < w->argc; j++)
+			assert_string_equal(a.argv[j], w->argv[j]);
+		script_argv_free(&a);
+	}
+	free(w);
 }
 
 static void test_split_malformed(void **state)
 {
 	char big[SCRIPT_MAX_CMD + 10];
 	char many[SCRIPT_MAX_ARGS * 3 + 16];
+	char *huge;
 	int i;
 
 	expect_split_error("/x 'unclosed", "missing closing quote (')");
 	expect_split_error("/x \"unclosed", "missing closing quote (\")");
+	expect_split_error("'", "missing closing quote (')");
+	expect_split_error("/x \"esc\\\"", "missing closing quote (\")");
 	expect_split_error("/x \"bad \\n escape\"", "invalid escape '\\n'");
 	expect_split_error("c:\\dir\\up.bat", "invalid escape '\\d'");
-	expect_split_error("/x a\\", "backslash at the end");
+	expect_split_error("/x \\\x7f", "invalid escape: backslash before byte 0x7f");
+	expect_split_error("/x a\\", "backslash at end of line");
+	expect_split_error("\\", "backslash at end of line");
 	expect_split_error("/x a\nrm -rf /", "newline");
+	expect_split_error("/x a\r", "newline");
 	expect_split_error("", "no program");
 	expect_split_error("   ", "no program");
 	expect_split_error("# only a comment", "no program");
 	expect_split_error("'' a", "no program");
+	/* the bound itself is accepted, one byte more is not */
+	memset(big, 'a', SCRIPT_MAX_CMD);
+	big[0] = '/';
+	big[SCRIPT_MAX_CMD] = '\0';
+	expect_split(big, 1, big);
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	expect_split_error(big, "longer than");
+	huge = malloc(1 << 20);
+	assert_non_null(huge);
+	memset(huge, 'a', (1 << 20) - 1);
+	huge[(1 << 20) - 1] = '\0';
+	expect_split_error(huge, "longer than 4096 bytes");
+	free(huge);
 	many[0] = '\0';
 	for (i = 0; i <= SCRIPT_MAX_ARGS; i++)
 		strcat(many, "a ");
 	expect_split_error(many, "more than");
+}
+
+/* A command with all the words it may have takes no appended argument. */
+static void test_split_then_append(void **state)
+{
+	char many[SCRIPT_MAX_ARGS * 2 + 8];
+	struct script_argv a;
+	char err[160];
+	int i;
+
+	many[0] = '\0';
+	for (i = 0; i < SCRIPT_MAX_ARGS; i++)
+		strcat(many, "a ");
+	assert_int_equal(script_argv_parse(&a, many, err, sizeof(err)), 0);
+	assert_int_equal(a.argc, SCRIPT_MAX_ARGS);
+	assert_int_equal(script_argv_append(&a, "x"), -E2BIG);
+	assert_null(a.argv[SCRIPT_MAX_ARGS]);
+	script_argv_free(&a);
+	assert_int_equal(a.argc, 0);
 }
 
 /* ---- running --------------------------------------------------------------------- */
@@ -408,6 +481,32 @@ static void test_run_env_and_args(void **state)
 	unsetenv("TEST_SCRIPT_SECRET");
 	env_set_free(&base);
 	env_set_free(&env);
+}
+
+/* The quoting of a config line reaches the program: 2.6's
+ * --up "/path/with space/x.sh" arg, with quoted and escaped arguments. */
+static void test_run_path_with_space(void **state)
+{
+	struct fixture *f = *state;
+	struct script_call c = { .option = "up", .security = 2, .nargs = -1 };
+	char dir[128], script[160], out[128], cmd[512], *text;
+
+	snprintf(dir, sizeof(dir), "%s/with space", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(script, sizeof(script), "%s/dump.sh", dir);
+	snprintf(out, sizeof(out), "%s/out", f->dir);
+	write_dump_script(script, out);
+	snprintf(cmd, sizeof(cmd), "\"%s\" 'a  b' c\\ d \"e\\\"f\" # not an argument", script);
+	c.command = cmd;
+	assert_int_equal(script_run(&c), 0);
+	text = slurp(out);
+	assert_true(has_line(text, "ARGC: 3"));
+	assert_true(has_line(text, "ARG: [a  b]"));
+	assert_true(has_line(text, "ARG: [c d]"));
+	assert_true(has_line(text, "ARG: [e\"f]"));
+	free(text);
+	unlink(script);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* ---- temp files ---------------------------------------------------------------------- */
@@ -793,11 +892,14 @@ int main(void)
 		cmocka_unit_test(test_string_classes),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_malformed),
+		cmocka_unit_test(test_split_is_config_tokenizer),
+		cmocka_unit_test(test_split_then_append),
 		cmocka_unit_test(test_run_exit_codes),
 		cmocka_unit_test_setup_teardown(test_run_cannot_exec, setup, teardown),
 		cmocka_unit_test(test_run_timeout),
 		cmocka_unit_test_setup_teardown(test_security_levels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_env_and_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_run_path_with_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tmpfile, setup, teardown),
 		cmocka_unit_test(test_tmp_dir_default),
 		cmocka_unit_test_setup_teardown(test_client_connect, setup, teardown),

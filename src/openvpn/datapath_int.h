@@ -1,7 +1,10 @@
 /*
  * Private to the point-to-point instance (datapath*.c): struct tunnel and
  * the calls between its files. datapath.c is the userspace packet path,
- * datapath_dco.c hands the peer and its keys to the kernel.
+ * datapath_tls.c the glue to the TLS session and the server's control
+ * messages, datapath_dco.c hands the peer and its keys to the kernel,
+ * datapath_tun.c owns the device, datapath_link.c the transport, and
+ * datapath_run.c one instance from setup to teardown.
  */
 #ifndef DATAPATH_INT_H
 #define DATAPATH_INT_H
@@ -81,8 +84,54 @@ struct tunnel {
 
 /* ---- datapath.c ----------------------------------------------------------- */
 
+/* Stop the event loop; main.c learns why from end and reason. */
 void tunnel_end(struct tunnel *t, enum tunnel_end end, const char *reason);
 bool tunnel_is_udp(const struct tunnel *t);
+/* The transport can carry a packet to the peer now. */
+bool tunnel_can_send(const struct tunnel *t);
+/* Send bufs[0..n) to the peer as they are; returns how many left. */
+unsigned tunnel_send(struct tunnel *t, struct buf *bufs, unsigned n);
+void tunnel_send_ping(struct tunnel *t);
+void tunnel_send_occ_exit(struct tunnel *t);
+/* Event handlers: the tun device and the socket are readable/writable. */
+void tunnel_tun_readable(struct event_handler *h, uint32_t events);
+void tunnel_link_ready(struct event_handler *h, uint32_t events);
+
+/* ---- datapath_tls.c ------------------------------------------------------- */
+
+/* Create the TLS session (not started yet). */
+int tunnel_ssl_open(struct tunnel *t);
+/* The transport can carry packets to the peer now: say hello. */
+void tunnel_ssl_begin(struct tunnel *t, bool send_reset);
+/* Run the session's timers and arm ours for the next one. */
+void tunnel_ssl_reschedule(struct tunnel *t);
+void tunnel_ssl_timer(struct timer *tm);
+/* "Initialization Sequence Completed", once per instance. */
+void tunnel_mark_up(struct tunnel *t);
+
+/* ---- datapath_tun.c ------------------------------------------------------- */
+
+/* Open (or keep) the device: the ovpn-dco interface when wanted, else tun. */
+int tunnel_open_tun(struct tunnel *t);
+/* Open (or keep) the device and start reading it (client, after the push). */
+int tunnel_tun_attach(struct tunnel *t);
+/* The device scripts are told about: the tun or the ovpn-dco interface. */
+const char *tunnel_dev_name(const struct tunnel_persist *p);
+/* --route-pre-down, close the device, --down (2.6's order, --down-pre). */
+void tunnel_close_tun(struct tunnel *t);
+
+/* ---- datapath_link.c ------------------------------------------------------ */
+
+/* The UDP socket, the TCP listener or the TCP client connection. */
+int tunnel_open_transport(struct tunnel *t);
+/* A TCP connection is up (connected or accepted). */
+void tunnel_tcp_connected(struct tunnel *t);
+void tunnel_connect_timeout(struct timer *tm);
+void tunnel_listener_ready(struct event_handler *h, uint32_t events);
+
+/* ---- datapath_run.c ------------------------------------------------------- */
+
+/* The ping timers fired: send a ping, or end by ping-restart/exit/inactive. */
 void tunnel_ping_event(struct ping_state *ps, enum ping_event ev);
 
 /* ---- datapath_dco.c ------------------------------------------------------- */

@@ -83,7 +83,7 @@ enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persi
 void server_send_to_peer(struct server *srv, struct peer *p, struct buf *b);
 /* For peer.c: frame, encrypt and send a data-channel payload (pings). */
 void server_send_payload(struct server *srv, struct peer *p, struct buf *b);
-/* The pool, for peer.c (NULL without one). */
+/* For peer.c: a client came or went (server_status.c). */
 void server_status_changed(struct server *srv);
 
 #endif

@@ -11,7 +11,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "buf_batch.h"
 #include "crypto.h"
+#include "ip_pkt.h"
 #include "script.h"
 #include "ssl.h"
 
@@ -260,16 +262,6 @@ accepted:
 	return true;
 }
 
-static bool is_ip_packet(const struct buf *b)
-{
-	uint8_t v;
-
-	if (buf_len(b) < 20)
-		return false;
-	v = buf_data(b)[0] >> 4;
-	return v == 4 || (v == 6 && buf_len(b) >= 40);
-}
-
 /* TLS mode: control packets go to the session, data packets are decrypted.
  * Returns true when b now holds a payload for tun. */
 static bool tunnel_tls_input(struct tunnel *t, struct buf *b, uint64_t now)
@@ -333,7 +325,7 @@ static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now
 		}
 		return;
 	}
-	if (!t->tun || !is_ip_packet(b)) {
+	if (!t->tun || !ip_pkt_valid(b)) {
 		t->st.drop_not_ip++;
 		msg_ratelimited(&t->rl_drop, D_LOW, "dropping %zu-byte packet that is not IPv4/IPv6",
 				buf_len(b));
@@ -413,22 +405,13 @@ static void tunnel_udp_packet(struct tunnel *t, struct buf *b, const struct sock
 	tunnel_tls_new_source(t, b, from, now);
 }
 
-/* Decryption moved the data windows; receive at the full headroom again. */
-static void tunnel_reset_rx(struct tunnel *t)
-{
-	unsigned i;
-
-	for (i = 0; i < DP_BATCH; i++)
-		buf_reset(&t->rx[i], BUF_HEADROOM);
-}
-
 static void tunnel_udp_readable(struct tunnel *t)
 {
 	uint64_t now = event_now_ms();
 	int n, i;
 
 	do {
-		tunnel_reset_rx(t);
+		buf_batch_reset(t->rx, DP_BATCH);
 		n = link_udp_recv_batch(&t->link, t->rx, t->from, DP_BATCH);
 		if (n < 0) {
 			msg_ratelimited(&t->rl_link, M_WARN, "read UDP: %s", strerror(-n));
@@ -471,7 +454,7 @@ static void tunnel_tcp_readable(struct tunnel *t, uint32_t events)
 	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		do {
-			tunnel_reset_rx(t);
+			buf_batch_reset(t->rx, DP_BATCH);
 			n = link_tcp_recv_batch(&t->link, t->rx, DP_BATCH);
 			if (n < 0) {
 				msg(M_INFO, "Connection reset, restarting [%d]", n);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf_batch.h"
 #include "process.h"
 #include "script.h"
 #include "ssl.h"
@@ -146,21 +147,6 @@ static bool tunnel_restart_pause(struct tunnel *t)
 	return t->end == TUNNEL_RESTART_SOFT;
 }
 
-static int tunnel_alloc_buffers(struct tunnel *t)
-{
-	unsigned i;
-
-	t->mem = malloc((size_t)2 * DP_BATCH * BUF_SIZE);
-	if (!t->mem)
-		return -ENOMEM;
-	for (i = 0; i < DP_BATCH; i++) {
-		buf_init(&t->rx[i], t->mem + (size_t)i * BUF_SIZE, BUF_SIZE, BUF_HEADROOM);
-		buf_init(&t->tx[i], t->mem + (size_t)(DP_BATCH + i) * BUF_SIZE, BUF_SIZE,
-			 BUF_HEADROOM);
-	}
-	return 0;
-}
-
 static int tunnel_setup(struct tunnel *t)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
@@ -215,7 +201,7 @@ static int tunnel_setup(struct tunnel *t)
 	ret = comp_init(&t->comp, t->o->comp, t->o->allow_compression);
 	if (ret < 0)
 		return ret;
-	return tunnel_alloc_buffers(t);
+	return buf_batch_alloc(&t->mem, t->rx, t->tx, DP_BATCH);
 }
 
 static int tunnel_start(struct tunnel *t)

@@ -19,9 +19,11 @@
 
 #include "addr.h"
 #include "buf.h"
+#include "buf_batch.h"
 #include "comp.h"
 #include "cookie.h"
 #include "crypto.h"
+#include "ip_pkt.h"
 #include "peer.h"
 #include "ping.h"
 #include "ssl.h"
@@ -98,36 +100,10 @@ void server_send_payload(struct server *srv, struct peer *p, struct buf *b)
 
 /* ---- client -> server ---------------------------------------------------------- */
 
-static bool is_ip_packet(const struct buf *b)
-{
-	uint8_t v;
-
-	if (buf_len(b) < 20)
-		return false;
-	v = buf_data(b)[0] >> 4;
-	return v == 4 || (v == 6 && buf_len(b) >= 40);
-}
-
-/* IPv4 source at 12, destination at 16; IPv6 at 8 and 24. */
-static int ip_family(const uint8_t *pkt)
-{
-	return (pkt[0] >> 4) == 4 ? AF_INET : AF_INET6;
-}
-
-static const uint8_t *ip_src(const uint8_t *pkt)
-{
-	return ip_family(pkt) == AF_INET ? pkt + 12 : pkt + 8;
-}
-
-static const uint8_t *ip_dst(const uint8_t *pkt)
-{
-	return ip_family(pkt) == AF_INET ? pkt + 16 : pkt + 24;
-}
-
 /* A client may only send from its own VPN addresses and its iroutes. */
 static bool source_is_peer(struct server *srv, struct peer *p, const uint8_t *pkt)
 {
-	return ptab_route_lookup(&srv->tab, ip_family(pkt), ip_src(pkt)) == p;
+	return ptab_route_lookup(&srv->tab, ip_pkt_family(pkt), ip_pkt_src(pkt)) == p;
 }
 
 /* A decrypted payload from a client: ping, OCC exit or an IP packet. */
@@ -156,7 +132,7 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 		}
 		return;
 	}
-	if (!is_ip_packet(b)) {
+	if (!ip_pkt_valid(b)) {
 		srv->st.drop_not_ip++;
 		return;
 	}
@@ -166,11 +142,11 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 		srv->st.drop_spoofed++;
 		msg_ratelimited(&srv->rl_drop, D_PACKET,
 				"MULTI: bad source address from client [%s], packet dropped",
-				inet_ntop(ip_family(pkt), ip_src(pkt), a, sizeof(a)));
+				inet_ntop(ip_pkt_family(pkt), ip_pkt_src(pkt), a, sizeof(a)));
 		return;
 	}
 	if (srv->o->client_to_client) {
-		to = ptab_route_lookup(&srv->tab, ip_family(pkt), ip_dst(pkt));
+		to = ptab_route_lookup(&srv->tab, ip_pkt_family(pkt), ip_pkt_dst(pkt));
 		if (to && to != p) {
 			server_send_payload(srv, to, b);
 			return;
@@ -395,20 +371,12 @@ static void server_udp_packet(struct server *srv, struct buf *b, const struct so
 		server_control_in(p, b);
 }
 
-static void server_reset_rx(struct server *srv)
-{
-	unsigned i;
-
-	for (i = 0; i < SERVER_BATCH; i++)
-		buf_reset(&srv->rx[i], BUF_HEADROOM);
-}
-
 static void server_udp_readable(struct server *srv)
 {
 	int n, i;
 
 	do {
-		server_reset_rx(srv);
+		buf_batch_reset(srv->rx, SERVER_BATCH);
 		n = link_udp_recv_batch(&srv->link, srv->rx, srv->from, SERVER_BATCH);
 		if (n < 0) {
 			msg_ratelimited(&srv->rl_link, M_WARN, "read UDP: %s", strerror(-n));
@@ -471,7 +439,7 @@ static void server_tcp_ready(struct event_handler *h, uint32_t events)
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	do {
-		server_reset_rx(srv);
+		buf_batch_reset(srv->rx, SERVER_BATCH);
 		n = link_tcp_recv_batch(&p->tcp, srv->rx, SERVER_BATCH);
 		if (n < 0) {
 			if (n != -EAGAIN)
@@ -558,8 +526,8 @@ void server_tun_readable(struct event_handler *h, uint32_t events)
 			break;
 		}
 		srv->st.tun_read_bytes += buf_len(b);
-		if (!is_ip_packet(b) ||
-		    !(p = ptab_route_lookup(&srv->tab, ip_family(buf_data(b)), ip_dst(buf_data(b))))) {
+		if (!ip_pkt_valid(b) ||
+		    !(p = ptab_route_lookup(&srv->tab, ip_pkt_family(buf_data(b)), ip_pkt_dst(buf_data(b))))) {
 			srv->st.drop_no_route++;
 			continue;
 		}

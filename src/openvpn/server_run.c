@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf_batch.h"
 #include "compat.h"
 #include "peer.h"
 #include "pool.h"
@@ -205,7 +206,6 @@ static int server_setup(struct server *srv)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 	const struct options *o = srv->o;
-	unsigned i;
 	int ret;
 
 	ret = event_loop_init(&srv->loop);
@@ -250,14 +250,9 @@ static int server_setup(struct server *srv)
 	srv->sctx = (struct script_ctx) { .security = o->script_security,
 					  .tmp_dir = script_tmp_dir(o->tmp_dir),
 					  .base = &srv->base_env };
-	srv->mem = malloc((size_t)2 * SERVER_BATCH * BUF_SIZE);
-	if (!srv->mem)
-		return -ENOMEM;
-	for (i = 0; i < SERVER_BATCH; i++) {
-		buf_init(&srv->rx[i], srv->mem + (size_t)i * BUF_SIZE, BUF_SIZE, BUF_HEADROOM);
-		buf_init(&srv->tx[i], srv->mem + (size_t)(SERVER_BATCH + i) * BUF_SIZE, BUF_SIZE,
-			 BUF_HEADROOM);
-	}
+	ret = buf_batch_alloc(&srv->mem, srv->rx, srv->tx, SERVER_BATCH);
+	if (ret < 0)
+		return ret;
 	return server_local_addresses(srv);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf_batch.h"
+#include "compat.h"
 #include "process.h"
 #include "script.h"
 #include "ssl.h"
@@ -95,27 +96,55 @@ static void tunnel_exit_requested(struct tunnel *t, const char *reason)
 	tunnel_end(t, TUNNEL_EXIT, reason);
 }
 
+/* The signal policy of both modes; main.c acts on the end reported. */
+static const struct {
+	int signo;
+	enum tunnel_end end;
+	const char *name;
+} tunnel_signal_ends[] = {
+	{ SIGTERM, TUNNEL_EXIT, "SIGTERM" },
+	{ SIGINT, TUNNEL_EXIT, "SIGINT" },
+	{ SIGHUP, TUNNEL_RESTART_HARD, "SIGHUP" },
+	{ SIGUSR1, TUNNEL_RESTART_SOFT, "SIGUSR1" },
+};
+
+int tunnel_signals_init(struct event_loop *loop, void (*on_signal)(struct event_loop *, int))
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+
+	return event_signals(loop, sigs, ARRAY_SIZE(sigs), on_signal);
+}
+
+bool tunnel_signal_end(int signo, enum tunnel_end *end, const char **name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tunnel_signal_ends); i++) {
+		if (tunnel_signal_ends[i].signo == signo) {
+			*end = tunnel_signal_ends[i].end;
+			*name = tunnel_signal_ends[i].name;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void tunnel_signal(struct event_loop *loop, int signo)
 {
 	struct tunnel *t = container_of(loop, struct tunnel, loop);
+	enum tunnel_end end;
+	const char *name;
 
-	switch (signo) {
-	case SIGTERM:
-		tunnel_exit_requested(t, "SIGTERM");
-		break;
-	case SIGINT:
-		tunnel_exit_requested(t, "SIGINT");
-		break;
-	case SIGHUP:
-		tunnel_end(t, TUNNEL_RESTART_HARD, "SIGHUP");
-		break;
-	case SIGUSR1:
-		tunnel_end(t, TUNNEL_RESTART_SOFT, "SIGUSR1");
-		break;
-	case SIGUSR2:
+	if (signo == SIGUSR2) {
 		tunnel_log_stats(t);
-		break;
+		return;
 	}
+	if (!tunnel_signal_end(signo, &end, &name))
+		return;
+	if (end == TUNNEL_EXIT)
+		tunnel_exit_requested(t, name);
+	else
+		tunnel_end(t, end, name);
 }
 
 /* Privileges go once everything that needs them is open (--user, --chroot). */
@@ -149,12 +178,11 @@ static bool tunnel_restart_pause(struct tunnel *t)
 
 static int tunnel_setup(struct tunnel *t)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 	int ret;
 
 	ret = event_loop_init(&t->loop);
 	if (ret == 0)
-		ret = event_signals(&t->loop, sigs, sizeof(sigs) / sizeof(sigs[0]), tunnel_signal);
+		ret = tunnel_signals_init(&t->loop, tunnel_signal);
 	if (ret < 0) {
 		msg(M_ERR, "event loop setup failed: %s", strerror(-ret));
 		return ret;

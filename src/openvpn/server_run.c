@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "buf_batch.h"
-#include "compat.h"
 #include "peer.h"
 #include "pool.h"
 #include "process.h"
@@ -54,26 +53,21 @@ static void server_exit_requested(struct server *srv, const char *reason)
 static void server_signal(struct event_loop *loop, int signo)
 {
 	struct server *srv = container_of(loop, struct server, loop);
+	enum tunnel_end end;
+	const char *name;
 
-	switch (signo) {
-	case SIGTERM:
-		server_exit_requested(srv, "SIGTERM");
-		break;
-	case SIGINT:
-		server_exit_requested(srv, "SIGINT");
-		break;
-	case SIGHUP:
-		server_end(srv, TUNNEL_RESTART_HARD, "SIGHUP");
-		break;
-	case SIGUSR1:
-		server_end(srv, TUNNEL_RESTART_SOFT, "SIGUSR1");
-		break;
-	case SIGUSR2:
+	if (signo == SIGUSR2) {
 		server_status_log(srv);
 		if (srv->o->status_file)
 			server_status_write(srv);
-		break;
+		return;
 	}
+	if (!tunnel_signal_end(signo, &end, &name))
+		return;
+	if (end == TUNNEL_EXIT)
+		server_exit_requested(srv, name);
+	else
+		server_end(srv, end, name);
 }
 
 /* ---- setup ------------------------------------------------------------------------- */
@@ -204,13 +198,12 @@ static int server_local_addresses(struct server *srv)
 
 static int server_setup(struct server *srv)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 	const struct options *o = srv->o;
 	int ret;
 
 	ret = event_loop_init(&srv->loop);
 	if (ret == 0)
-		ret = event_signals(&srv->loop, sigs, ARRAY_SIZE(sigs), server_signal);
+		ret = tunnel_signals_init(&srv->loop, server_signal);
 	if (ret < 0)
 		return ret;
 	srv->tcp = proto_is_tcp(o->proto);

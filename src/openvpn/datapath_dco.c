@@ -101,17 +101,9 @@ int tunnel_dco_open_dev(struct tunnel *t)
 			return t->o->require_dco ? ret : 1;
 		}
 		msg(M_INFO, "DCO device %s opened", dco_ifname(p->dco));
-		ret = route_ifconfig_apply(t->o, dco_ifindex(p->dco), &p->routes);
-		if (ret == 0 && script_tunnel_up(t->o, dco_ifname(p->dco), false) != 0)
-			ret = -ECANCELED;
-		if (ret == 0)
-			ret = route_apply(t->o, dco_ifindex(p->dco), &p->routes);
-		if (ret == 0)
-			ret = route_redirect_apply(t->o, dco_ifindex(p->dco),
-						   t->remote_known ? &t->remote : NULL, &p->routes);
+		ret = tunnel_dev_configure(t, dco_ifindex(p->dco), dco_ifname(p->dco));
 		if (ret < 0)
 			return ret;
-		script_route_up(t->o, dco_ifname(p->dco));
 	}
 	t->dco = true;
 	t->tun = NULL;

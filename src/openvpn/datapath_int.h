@@ -113,6 +113,9 @@ void tunnel_mark_up(struct tunnel *t);
 
 /* Open (or keep) the device: the ovpn-dco interface when wanted, else tun. */
 int tunnel_open_tun(struct tunnel *t);
+/* A device opened now: addresses, --up, routes, --redirect-gateway and
+ * --route-up, in 2.6's order (a failed --up is fatal). */
+int tunnel_dev_configure(struct tunnel *t, int ifindex, const char *ifname);
 /* Open (or keep) the device and start reading it (client, after the push). */
 int tunnel_tun_attach(struct tunnel *t);
 /* The device scripts are told about: the tun or the ovpn-dco interface. */

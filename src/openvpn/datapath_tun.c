@@ -27,6 +27,45 @@ static void tunnel_release_tun(struct tunnel_persist *p)
 	p->tun_open = false;
 }
 
+int tunnel_persist_open_tun(struct tunnel_persist *p, const struct options *o)
+{
+	struct tun_config cfg = { .dev = o->dev, .dev_type = o->dev_type, .dev_node = o->dev_node };
+	int ret;
+
+	if (p->tun_open) {
+		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
+		return 0;
+	}
+	tun_init(&p->tun);
+	route_state_init(&p->routes);
+	ret = tun_open(&p->tun, &cfg);
+	if (ret < 0)
+		return ret;
+	p->tun_open = true;
+	msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
+	return 1;
+}
+
+int tunnel_dev_configure(struct tunnel *t, int ifindex, const char *ifname)
+{
+	struct tunnel_persist *p = t->persist;
+	int ret;
+
+	ret = route_ifconfig_apply(t->o, ifindex, &p->routes);
+	/* 2.6 order: addresses, --up, routes, --route-up; a failed --up is fatal */
+	if (ret == 0 && script_tunnel_up(t->o, ifname, false) != 0)
+		ret = -ECANCELED;
+	if (ret == 0)
+		ret = route_apply(t->o, ifindex, &p->routes);
+	if (ret == 0)
+		ret = route_redirect_apply(t->o, ifindex, t->remote_known ? &t->remote : NULL,
+					   &p->routes);
+	if (ret < 0)
+		return ret;
+	script_route_up(t->o, ifname);
+	return 0;
+}
+
 int tunnel_open_tun(struct tunnel *t)
 {
 	struct tunnel_persist *p = t->persist;
@@ -37,35 +76,13 @@ int tunnel_open_tun(struct tunnel *t)
 		if (ret <= 0)
 			return ret;
 	}
-	if (!p->tun_open) {
-		struct tun_config cfg = {
-			.dev = t->o->dev, .dev_type = t->o->dev_type, .dev_node = t->o->dev_node,
-		};
-
-		tun_init(&p->tun);
-		route_state_init(&p->routes);
-		ret = tun_open(&p->tun, &cfg);
-		if (ret < 0)
-			return ret;
-		p->tun_open = true;
-		msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
-		ret = route_ifconfig_apply(t->o, p->tun.ifindex, &p->routes);
-		/* 2.6 order: addresses, --up, routes, --route-up; a failed --up is fatal */
-		if (ret == 0 && script_tunnel_up(t->o, p->tun.ifname, false) != 0)
-			ret = -ECANCELED;
-		if (ret == 0)
-			ret = route_apply(t->o, p->tun.ifindex, &p->routes);
-		if (ret == 0)
-			ret = route_redirect_apply(t->o, p->tun.ifindex,
-						   t->remote_known ? &t->remote : NULL, &p->routes);
-		if (ret < 0)
-			return ret;
-		script_route_up(t->o, p->tun.ifname);
-	} else {
-		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
-		if (t->o->up_restart && script_tunnel_up(t->o, p->tun.ifname, true) != 0)
-			return -ECANCELED;
-	}
+	ret = tunnel_persist_open_tun(p, t->o);
+	if (ret == 1)
+		ret = tunnel_dev_configure(t, p->tun.ifindex, p->tun.ifname);
+	else if (ret == 0 && t->o->up_restart && script_tunnel_up(t->o, p->tun.ifname, true) != 0)
+		ret = -ECANCELED;
+	if (ret < 0)
+		return ret;
 	t->tun = &p->tun;
 	return 0;
 }

@@ -82,17 +82,8 @@ static int server_open_tun(struct server *srv)
 	ret = server_dco_open(srv);
 	if (ret <= 0)
 		return ret;
-	if (!p->tun_open) {
-		struct tun_config cfg = { .dev = o->dev, .dev_type = o->dev_type,
-					  .dev_node = o->dev_node };
-
-		tun_init(&p->tun);
-		route_state_init(&p->routes);
-		ret = tun_open(&p->tun, &cfg);
-		if (ret < 0)
-			return ret;
-		p->tun_open = true;
-		msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
+	ret = tunnel_persist_open_tun(p, o);
+	if (ret == 1) {
 		ret = route_ifconfig_apply(o, p->tun.ifindex, &p->routes);
 		if (ret == 0)
 			ret = route_apply(o, p->tun.ifindex, &p->routes);
@@ -100,11 +91,9 @@ static int server_open_tun(struct server *srv)
 			msg(M_ERR, "--up script failed: exiting");
 			ret = -EPERM;
 		}
-		if (ret < 0)
-			return ret;
-	} else {
-		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
 	}
+	if (ret < 0)
+		return ret;
 	srv->tun = &p->tun;
 	return event_add(&srv->loop, srv->tun->fd, EPOLLIN, &srv->tun_h);
 }

@@ -54,8 +54,22 @@ static void tunnel_dco_notified(void *arg, const struct dco_notification *n)
 		return;
 	}
 	msg(D_LOW, "DCO: kernel removed peer-id %u: %s", n->peer_id, dco_del_reason_str(n->reason));
-	if (n->reason == DCO_DEL_USERSPACE || n->reason == DCO_DEL_TEARDOWN)
+	if (n->reason == DCO_DEL_USERSPACE || n->reason == DCO_DEL_TEARDOWN) {
+		/* not our doing: someone deleted the peer or the whole interface */
+		int ret = dco_peer_check(t->persist->dco, t->dco_peer_id);
+
+		if (ret != -ENOENT && ret != -ENODEV)
+			return; /* still there: the echo of an older delete */
+		/* TEARDOWN: the interface is going (it may still be listed) or
+		 * another process put its own peer in place of ours */
+		msg(M_WARN, "DCO: %s outside this daemon; restarting",
+		    n->reason == DCO_DEL_TEARDOWN || ret == -ENODEV ?
+		    "the ovpn-dco interface was deleted (or our peer replaced)" :
+		    "the kernel's peer was deleted");
+		t->dco_peer = false;
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "dco-peer-deleted");
 		return;
+	}
 	t->dco_peer = false; /* already gone: no DEL_PEER at teardown */
 	if (n->reason == DCO_DEL_EXPIRED) {
 		tunnel_ping_event(&t->ping, t->o->ping_restart > 0 || !t->o->ping_exit ?
@@ -89,6 +103,10 @@ int tunnel_dco_open_dev(struct tunnel *t)
 
 	if (p->tun_open)
 		return 1; /* a persisted tun device from an earlier instance stays */
+	if (p->dco && !dco_link_present(p->dco)) {
+		msg(M_WARN, "DCO: interface %s is gone; creating it again", dco_ifname(p->dco));
+		tunnel_persist_release_tun(p);
+	}
 	if (p->dco) {
 		msg(M_INFO, "Preserving previous DCO interface: %s", dco_ifname(p->dco));
 		if (t->o->up_restart && script_tunnel_up(t->o, dco_ifname(p->dco), true) != 0)

@@ -8,6 +8,7 @@
  * that one edit-and-retry round is enough.
  */
 #include "dco.h"
+#include "process.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -180,13 +181,15 @@ static void check_topology(const struct options *o, struct blockers *bl)
 		    "address");
 }
 
-/* This daemon keeps no capabilities across --user; 2.6 keeps CAP_NET_ADMIN. */
+/* After --user the daemon keeps CAP_NET_ADMIN (process.c), as 2.6 does;
+ * that works only if the capability is in our permitted set now. */
 static void check_user(const struct options *o, struct blockers *bl)
 {
-	if (o->user)
-		add(bl, "--user", "remove --user (the daemon then keeps running as root)",
-		    "after switching to user '%s' the daemon could no longer install keys at "
-		    "renegotiation or remove the interface (CAP_NET_ADMIN)", o->user);
+	if (o->user && !process_net_admin_permitted())
+		add(bl, "--user", "start the daemon as root (or with CAP_NET_ADMIN permitted), "
+		    "or remove --user",
+		    "after switching to user '%s' the daemon must keep CAP_NET_ADMIN to install "
+		    "keys, but this process is not permitted to hold it", o->user);
 }
 
 /* --inactive counts tunnel bytes on the userspace path, which sees none. */
@@ -439,4 +442,6 @@ int dco_get_peer_stats(struct dco_ctx *c, uint32_t peer_id, struct dco_peer_stat
 {
 	return -EOPNOTSUPP;
 }
+bool dco_link_present(const struct dco_ctx *c) { return false; }
+int dco_peer_check(struct dco_ctx *c, uint32_t peer_id) { return -EOPNOTSUPP; }
 #endif

@@ -180,4 +180,14 @@ int dco_swap_keys(struct dco_ctx *c, uint32_t peer_id);
 int dco_del_key(struct dco_ctx *c, uint32_t peer_id, enum dco_key_slot slot);
 int dco_get_peer_stats(struct dco_ctx *c, uint32_t peer_id, struct dco_peer_stats *st);
 
+/* Whether the interface still exists under its name (another process may
+ * have deleted it: `ip link del`). */
+bool dco_link_present(const struct dco_ctx *c);
+/*
+ * Is this peer still in the kernel? 0 yes, -ENOENT no (deleted by someone
+ * else, or a delete notification that was about it), -ENODEV the interface
+ * is gone, other -errno: could not tell. Quiet: callers log the outcome.
+ */
+int dco_peer_check(struct dco_ctx *c, uint32_t peer_id);
+
 #endif

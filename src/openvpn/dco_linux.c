@@ -889,7 +889,7 @@ void dco_close(struct dco_ctx *c)
 {
 	if (!c)
 		return;
-	if (c->ifindex > 0 && c->rtnl)
+	if (c->ifindex > 0 && c->rtnl && dco_link_present(c))
 		link_delete(c, c->ifindex);
 	if (c->ntf)
 		nl_socket_free(c->ntf);
@@ -1010,5 +1010,27 @@ int dco_get_peer_stats(struct dco_ctx *c, uint32_t peer_id, struct dco_peer_stat
 	ret = run(c, ret, m, st, "get peer");
 	if (ret == 0 && st->peer_id != peer_id)
 		ret = -EBADMSG; /* no reply, or one for someone else */
+	return ret;
+}
+
+bool dco_link_present(const struct dco_ctx *c)
+{
+	char name[IF_NAMESIZE];
+
+	return c->ifindex > 0 && if_indextoname((unsigned int)c->ifindex, name) &&
+	       strcmp(name, c->ifname) == 0;
+}
+
+int dco_peer_check(struct dco_ctx *c, uint32_t peer_id)
+{
+	struct dco_peer_stats st;
+	int ret;
+
+	if (!dco_link_present(c))
+		return -ENODEV;
+	ret = dco_get_peer_stats(c, peer_id, &st);
+	/* the interface may have gone between the two questions */
+	if (ret == -ENODEV || (ret < 0 && !dco_link_present(c)))
+		return -ENODEV;
 	return ret;
 }

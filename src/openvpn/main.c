@@ -125,6 +125,8 @@ static int decide_dco(const struct options *o, struct tunnel_persist *persist)
 
 	persist->dco_wanted = dco_decide(o, &fatal);
 	persist->dco_off = false;
+	/* the offloaded data channel needs CAP_NET_ADMIN after --user too */
+	process_keep_net_admin(persist->dco_wanted && o->user);
 	return fatal ? -EINVAL : 0;
 }
 

@@ -172,6 +172,8 @@ int opt_server_flag(struct options *o, const struct option_call *c)
 		o->ccd_exclusive = true;
 	else if (strcmp(n, "disable") == 0)
 		o->ccd_disable = true;
+	else if (strcmp(n, "username-as-common-name") == 0)
+		o->username_as_cn = true;
 	else
 		return options_error(c, "internal error: not a server flag");
 	return 0;
@@ -180,6 +182,21 @@ int opt_server_flag(struct options *o, const struct option_call *c)
 int opt_client_config_dir(struct options *o, const struct option_call *c)
 {
 	return options_set_str(c, &o->client_config_dir, c->argv[1]);
+}
+
+int opt_verify_client_cert(struct options *o, const struct option_call *c)
+{
+	const char *v = c->argv[1];
+
+	if (strcmp(v, "require") == 0)
+		o->verify_client_cert = VERIFY_CLIENT_REQUIRE;
+	else if (strcmp(v, "optional") == 0)
+		o->verify_client_cert = VERIFY_CLIENT_OPTIONAL;
+	else if (strcmp(v, "none") == 0)
+		o->verify_client_cert = VERIFY_CLIENT_NONE;
+	else
+		return options_error(c, "'%s': use none, optional or require", v);
+	return 0;
 }
 
 int opt_connect_freq(struct options *o, const struct option_call *c)
@@ -373,6 +390,8 @@ static int refuse_outside_server(const struct options *o)
 		{ o->connect_freq_n > 0, "--connect-freq" },
 		{ o->ifconfig_push_set, "--ifconfig-push" },
 		{ o->ifconfig_ipv6_push_set, "--ifconfig-ipv6-push" },
+		{ o->verify_client_cert != VERIFY_CLIENT_REQUIRE, "--verify-client-cert" },
+		{ o->username_as_cn, "--username-as-common-name" },
 	};
 	size_t i;
 	int bad = 0;
@@ -385,6 +404,23 @@ static int refuse_outside_server(const struct options *o)
 		}
 	}
 	return bad;
+}
+
+/* Without a certificate, a client is only who its password says it is. */
+static int check_client_cert_policy(const struct options *o)
+{
+	if (o->verify_client_cert == VERIFY_CLIENT_REQUIRE)
+		return 0;
+	if (!o->auth_user_pass_verify) {
+		options_report("--verify-client-cert %s needs --auth-user-pass-verify: nothing else "
+			       "would check the clients that come without a certificate",
+			       o->verify_client_cert == VERIFY_CLIENT_NONE ? "none" : "optional");
+		return 1;
+	}
+	msg(M_WARN, "WARNING: --verify-client-cert %s: clients without a certificate are "
+	    "accepted on their username and password alone",
+	    o->verify_client_cert == VERIFY_CLIENT_NONE ? "none" : "optional");
+	return 0;
 }
 
 static int check_server_basics(struct options *o)
@@ -411,6 +447,7 @@ static int check_server_basics(struct options *o)
 		options_report("--ccd-exclusive needs --client-config-dir");
 		bad++;
 	}
+	bad += check_client_cert_policy(o);
 	return bad;
 }
 

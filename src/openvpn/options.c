@@ -1157,6 +1157,11 @@ static int finalize_tls_required(struct options *o)
 		report("TLS mode needs --ca (or --capath) to verify the peer's certificate");
 		bad++;
 	}
+	/* a client may log in with --auth-user-pass alone, if the server
+	 * allows it (--verify-client-cert none/optional there) */
+	if (o->tls_client && option_file_set(&o->auth_user_pass) && !option_file_set(&o->cert) &&
+	    !option_file_set(&o->key))
+		return bad;
 	if (!option_file_set(&o->cert)) {
 		report("TLS mode needs --cert, this side's certificate");
 		bad++;

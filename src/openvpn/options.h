@@ -340,6 +340,10 @@ struct options {
 	struct option_words *push_remove;
 	int n_push_remove;
 	bool client_to_client, duplicate_cn, ccd_exclusive;
+	/* --verify-client-cert: what a server asks of its clients' certificates */
+	enum { VERIFY_CLIENT_REQUIRE = 0, VERIFY_CLIENT_OPTIONAL, VERIFY_CLIENT_NONE }
+		verify_client_cert;
+	bool username_as_cn;        /* --username-as-common-name */
 	char *client_config_dir;
 	int connect_freq_n, connect_freq_secs;   /* 0: unlimited */
 	char *status_file;         /* --status FILE [secs] */
@@ -510,6 +514,7 @@ int opt_push_remove(struct options *o, const struct option_call *c);
 int opt_server_flag(struct options *o, const struct option_call *c);
 int opt_client_config_dir(struct options *o, const struct option_call *c);
 int opt_connect_freq(struct options *o, const struct option_call *c);
+int opt_verify_client_cert(struct options *o, const struct option_call *c);
 int opt_status(struct options *o, const struct option_call *c);
 int opt_status_version(struct options *o, const struct option_call *c);
 int opt_ifconfig_push(struct options *o, const struct option_call *c);

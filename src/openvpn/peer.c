@@ -212,14 +212,9 @@ void peer_close(struct peer *p, const char *reason)
 	server_status_changed(srv);
 }
 
-void peer_refuse(struct peer *p, const char *reason)
+/* Send one last control message and close a few seconds later. */
+static void peer_dismiss(struct peer *p, const char *control, const char *close_reason)
 {
-	char m[256];
-
-	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
-		return;
-	msg(M_WARN, "%s: refusing the client: %s", p->name,
-	    reason && reason[0] ? reason : "authentication failed");
 	if (p->state == PEER_CONNECTED)
 		p->srv->n_connected--;
 	else
@@ -230,13 +225,32 @@ void peer_refuse(struct peer *p, const char *reason)
 	p->pool_owned = false;
 	/* kept in the address table so the client's ACKs still arrive */
 	p->state = PEER_REFUSED;
-	p->close_reason = "auth-failure";
-	snprintf(m, sizeof(m), "AUTH_FAILED%s%s", reason && reason[0] ? "," : "",
-		 reason ? reason : "");
-	ssl_send_control_message(&p->ssl, m);
+	p->close_reason = close_reason;
+	ssl_send_control_message(&p->ssl, control);
 	ping_stop(&p->ping);
 	timer_arm(&p->srv->loop, &p->close_timer, PEER_REFUSE_DELAY_MS);
 	peer_ssl_reschedule(p);
+}
+
+void peer_refuse(struct peer *p, const char *reason)
+{
+	char m[256];
+
+	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
+		return;
+	msg(M_WARN, "%s: refusing the client: %s", p->name,
+	    reason && reason[0] ? reason : "authentication failed");
+	snprintf(m, sizeof(m), "AUTH_FAILED%s%s", reason && reason[0] ? "," : "",
+		 reason ? reason : "");
+	peer_dismiss(p, m, "auth-failure");
+}
+
+void peer_restart_client(struct peer *p, const char *reason)
+{
+	if (p->state == PEER_CLOSING || p->state == PEER_REFUSED)
+		return;
+	msg(M_WARN, "%s: telling the client to reconnect: %s", p->name, reason);
+	peer_dismiss(p, "RESTART", reason);
 }
 
 void peer_free(struct peer *p)
@@ -372,6 +386,22 @@ static const char *peer_install_routes(struct peer *p)
 	return NULL;
 }
 
+/* The name the client goes by (ccd file, status, scripts, logs): its
+ * certificate's CN, "UNDEF" without one, or its username. */
+static void peer_set_cn(struct peer *p, const char *cn)
+{
+	char a[ADDR_STRLEN];
+	size_t i;
+
+	snprintf(p->cn, sizeof(p->cn), "%s", cn ? cn : "UNDEF");
+	for (i = 0; p->cn[i]; i++)
+		if ((unsigned char)p->cn[i] < 0x20 || p->cn[i] == 0x7f)
+			p->cn[i] = '_';
+	snprintf(p->name, sizeof(p->name), "%s/%s", p->cn,
+		 p->tcp_mode ? addr_to_str(&p->tcp.peer, a, sizeof(a)) :
+		 addr_to_str(&p->addr.addr, a, sizeof(a)));
+}
+
 /* ccd file, addresses, client-connect (which may change them), routes. */
 static const char *peer_configure(struct peer *p)
 {
@@ -379,6 +409,12 @@ static const char *peer_configure(struct peer *p)
 	const char *why;
 
 	why = ccd_auth_user_pass(p);
+	if (!why && p->srv->o->username_as_cn && p->ssl.peer_user[0]) {
+		/* only a verified username: ccd_auth_user_pass() refused the rest */
+		msg(D_NORMAL, "%s: --username-as-common-name: common name is now '%s'", p->name,
+		    p->ssl.peer_user);
+		peer_set_cn(p, p->ssl.peer_user);
+	}
 	if (!why)
 		why = ccd_load(p);
 	if (!why)
@@ -453,18 +489,12 @@ void peer_connected(struct peer *p)
 	struct server *srv = p->srv;
 	const char *cn = ssl_conn_peer_cn(p->ssl.ks[SSL_KS_PRIMARY].tls);
 	const char *why;
-	char a[ADDR_STRLEN], v[INET_ADDRSTRLEN];
-	size_t i;
+	bool kernel_failed = false;
+	char v[INET_ADDRSTRLEN];
 
 	if (p->state != PEER_HANDSHAKE)
 		return;
-	snprintf(p->cn, sizeof(p->cn), "%s", cn ? cn : "UNDEF");
-	for (i = 0; p->cn[i]; i++)
-		if ((unsigned char)p->cn[i] < 0x20 || p->cn[i] == 0x7f)
-			p->cn[i] = '_';
-	snprintf(p->name, sizeof(p->name), "%s/%s", p->cn,
-		 p->tcp_mode ? addr_to_str(&p->tcp.peer, a, sizeof(a)) :
-		 addr_to_str(&p->addr.addr, a, sizeof(a)));
+	peer_set_cn(p, cn);
 	if (p->ssl.neg_error) {
 		peer_refuse(p, p->ssl.neg_error);
 		return;
@@ -473,7 +503,11 @@ void peer_connected(struct peer *p)
 	if (!why)
 		why = peer_setup_comp(p);
 	if (!why)	/* DCO: refuse incompatible clients, else hand to the kernel */
-		why = server_dco_peer_add(p);
+		why = server_dco_peer_add(p, &kernel_failed);
+	if (why && kernel_failed) {
+		peer_restart_client(p, why); /* not the client's fault: it may retry */
+		return;
+	}
 	if (why) {
 		peer_refuse(p, why);
 		return;

@@ -73,6 +73,9 @@ struct peer *peer_new(struct server *srv, const struct sockaddr_any *from);
 void peer_close(struct peer *p, const char *reason);
 /* Send AUTH_FAILED[,reason] and close a few seconds later. */
 void peer_refuse(struct peer *p, const char *reason);
+/* Send RESTART (reconnect now) and close a few seconds later: for failures
+ * on our side that a new connection may not meet. */
+void peer_restart_client(struct peer *p, const char *reason);
 /* Free everything; only from the close timer or at server teardown. */
 void peer_free(struct peer *p);
 

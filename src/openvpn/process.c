@@ -8,7 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "log.h"
 
@@ -89,8 +92,71 @@ int process_chroot(const char *dir)
 	return 0;
 }
 
+/* Set by process_keep_net_admin() before the drop. */
+static bool keep_net_admin;
+
+void process_keep_net_admin(bool keep)
+{
+	keep_net_admin = keep;
+}
+
+/* The raw system calls: glibc has no wrapper and libcap is not worth a
+ * dependency for two words of bits. Version 3 carries two 32-bit words. */
+static int caps_get(struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+
+	memset(data, 0, 2 * sizeof(*data));
+	return syscall(SYS_capget, &hdr, data) < 0 ? -errno : 0;
+}
+
+static int caps_set(const struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+#define NET_ADMIN_BIT (1u << (CAP_NET_ADMIN % 32))
+#define NET_ADMIN_WORD (CAP_NET_ADMIN / 32)
+
+bool process_net_admin_permitted(void)
+{
+	struct __user_cap_data_struct data[2];
+
+	return caps_get(data) == 0 && (data[NET_ADMIN_WORD].permitted & NET_ADMIN_BIT);
+}
+
+int process_drop_net_admin_permitted(void)
+{
+	struct __user_cap_data_struct data[2];
+	int ret = caps_get(data);
+
+	if (ret < 0)
+		return ret;
+	data[NET_ADMIN_WORD].permitted &= ~NET_ADMIN_BIT;
+	data[NET_ADMIN_WORD].effective &= ~NET_ADMIN_BIT;
+	data[NET_ADMIN_WORD].inheritable &= ~NET_ADMIN_BIT;
+	return caps_set(data);
+}
+
+/* After setuid() with PR_SET_KEEPCAPS the permitted set survives but the
+ * effective set is empty: keep exactly CAP_NET_ADMIN in both. */
+static int caps_keep_only_net_admin(void)
+{
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	data[NET_ADMIN_WORD].permitted = NET_ADMIN_BIT;
+	data[NET_ADMIN_WORD].effective = NET_ADMIN_BIT;
+	return caps_set(data);
+}
+
 int process_drop_privileges(const struct process_ids *ids)
 {
+	bool keep = keep_net_admin && ids->have_uid;
+	int ret = 0;
+
 	if (ids->have_gid) {
 		gid_t g = ids->gid;
 
@@ -101,14 +167,33 @@ int process_drop_privileges(const struct process_ids *ids)
 		}
 		msg(D_NORMAL, "GID set to %u", ids->gid);
 	}
-	if (ids->have_uid) {
-		if (setuid(ids->uid) < 0) {
-			msg(M_ERR | M_ERRNO, "setuid to %u failed", ids->uid);
-			return -errno;
-		}
-		msg(D_NORMAL, "UID set to %u", ids->uid);
+	if (!ids->have_uid)
+		return 0;
+	/* the kernel module takes keys and peers only from CAP_NET_ADMIN */
+	if (keep && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0) {
+		ret = -errno;
+		msg(M_ERR | M_ERRNO, "cannot keep capabilities across setuid");
+		return ret;
 	}
-	return 0;
+	if (setuid(ids->uid) < 0) {
+		ret = -errno;
+		msg(M_ERR | M_ERRNO, "setuid to %u failed", ids->uid);
+		goto out;
+	}
+	msg(D_NORMAL, "UID set to %u", ids->uid);
+	if (keep) {
+		ret = caps_keep_only_net_admin();
+		if (ret < 0)
+			msg(M_ERR, "cannot retain CAP_NET_ADMIN for data channel offload: %s",
+			    strerror(-ret));
+		else
+			msg(D_NORMAL, "Retaining CAP_NET_ADMIN (and no other capability) for data "
+			    "channel offload");
+	}
+out:
+	if (keep)
+		prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
+	return ret;
 }
 
 int process_drop_once(const char *user, const char *group, const char *chroot_dir,

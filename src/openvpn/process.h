@@ -18,6 +18,16 @@ int process_lookup_ids(const char *user, const char *group, struct process_ids *
 int process_chroot(const char *dir);
 /* setgroups/setgid/setuid, in the order that leaves no privilege behind. */
 int process_drop_privileges(const struct process_ids *ids);
+/*
+ * With data channel offload the daemon must keep talking to the kernel
+ * module after --user: keep CAP_NET_ADMIN (only that) across the drop, as
+ * OpenVPN 2.6 does. Set before process_drop_privileges().
+ */
+void process_keep_net_admin(bool keep);
+/* Whether this process may keep CAP_NET_ADMIN (it is in the permitted set). */
+bool process_net_admin_permitted(void);
+/* Remove CAP_NET_ADMIN from this process for good (tests). 0 or -errno. */
+int process_drop_net_admin_permitted(void);
 /* --user/--group/--chroot once per process: look up, chroot, drop. *done
  * is set first, so a failure is not retried on a restart. 0 or -errno. */
 int process_drop_once(const char *user, const char *group, const char *chroot_dir,

@@ -29,7 +29,6 @@
 #include "ssl.h"
 #include "tun.h"
 
-
 void server_end(struct server *srv, enum tunnel_end end, const char *reason)
 {
 	srv->end = end;

@@ -78,6 +78,8 @@ struct server {
 };
 
 enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persist);
+/* Stop the instance's loop; server_run() returns end (reason for logs/scripts). */
+void server_end(struct server *srv, enum tunnel_end end, const char *reason);
 
 /* For peer.c: send one finished packet (control or data) to a client. */
 void server_send_to_peer(struct server *srv, struct peer *p, struct buf *b);

@@ -169,20 +169,59 @@ static const char *del_reason_signal(enum dco_del_reason r)
 	}
 }
 
+/* The interface itself went away (`ip link del`): every client with it.
+ * A restart of the server instance creates it again. */
+static void server_dco_link_lost(struct server *srv)
+{
+	if (srv->loop.stop)
+		return;
+	msg(M_WARN, "DCO: interface %s was deleted outside this daemon; restarting the server",
+	    dco_ifname(srv_dco(srv)));
+	server_end(srv, TUNNEL_RESTART_SOFT, "dco-interface-deleted");
+}
+
+/*
+ * A delete the daemon did not ask for: USERSPACE comes from any process's
+ * DEL_PEER, TEARDOWN from the interface going away. The kernel may also
+ * still be echoing our own delete of an earlier client with this id, so
+ * ask before acting.
+ */
+static void server_dco_foreign_delete(struct server *srv, struct peer *p)
+{
+	int ret = dco_peer_check(srv_dco(srv), p->id);
+
+	if (ret == -ENODEV) {
+		server_dco_link_lost(srv);
+		return;
+	}
+	if (ret != -ENOENT)
+		return; /* still there: an old echo */
+	msg(M_WARN, "%s: DCO: peer-id %u was deleted outside this daemon; closing the client",
+	    p->name, p->id);
+	p->dco.added = false;
+	peer_close(p, "ovpn-dco: peer deleted outside the daemon");
+}
+
 static void server_dco_notified(void *arg, const struct dco_notification *n)
 {
 	struct server *srv = arg;
 	struct peer *p = ptab_by_id(&srv->tab, n->peer_id);
+	bool echo = n->reason == DCO_DEL_USERSPACE || n->reason == DCO_DEL_TEARDOWN;
 
-	if (n->reason == DCO_DEL_USERSPACE || n->reason == DCO_DEL_TEARDOWN) {
-		/* the echo of our own DEL_PEER, or the interface going away */
-		msg(D_OPTIONS, "DCO: peer-id %u removed: %s", n->peer_id,
-		    dco_del_reason_str(n->reason));
+	if (!p || !p->dco.added || p->state == PEER_CLOSING) {
+		/* most often the echo of our own DEL_PEER */
+		msg(echo ? D_OPTIONS : D_NORMAL, "DCO: notification for unknown peer-id %u "
+		    "ignored: %s", n->peer_id, dco_del_reason_str(n->reason));
 		return;
 	}
-	if (!p || !p->dco.added || p->state == PEER_CLOSING) {
-		msg(D_NORMAL, "DCO: notification for unknown peer-id %u ignored: %s", n->peer_id,
-		    dco_del_reason_str(n->reason));
+	if (n->reason == DCO_DEL_TEARDOWN) {
+		/* in MP mode only the interface's removal tears peers down; it
+		 * may still be listed while the kernel unregisters it */
+		server_dco_link_lost(srv);
+		return;
+	}
+	if (echo) {
+		server_dco_foreign_delete(srv, p);
 		return;
 	}
 	msg(D_LOW, "DCO: kernel removed peer-id %u (%s): %s", n->peer_id, p->name,
@@ -254,6 +293,10 @@ int server_dco_open(struct server *srv)
 
 	if (!p->dco_wanted || p->dco_off || p->tun_open)
 		return 1;
+	if (p->dco && !dco_link_present(p->dco)) {
+		msg(M_WARN, "DCO: interface %s is gone; creating it again", dco_ifname(p->dco));
+		tunnel_persist_release_tun(p);
+	}
 	if (p->dco) {
 		msg(M_INFO, "Preserving previous DCO interface: %s", dco_ifname(p->dco));
 	} else {
@@ -371,6 +414,8 @@ static int fill_key(const struct peer *p, const struct key_state *ks, const stru
 static void key_error(struct peer *p, const char *what, int err)
 {
 	msg(M_ERR, "%s: DCO: cannot %s: %s", p->name, what, strerror(-err));
+	if (err == -ENODEV && !dco_link_present(srv_dco(p->srv)))
+		server_dco_link_lost(p->srv);
 	peer_close(p, "dco-update-keys-error");
 }
 
@@ -653,13 +698,15 @@ static void del_kernel_routes(struct peer *p)
 static const char *peer_add_fail(struct peer *p, const char *what, int err)
 {
 	msg(M_ERR, "%s: DCO: cannot %s (peer-id %u): %s", p->name, what, p->id, strerror(-err));
+	if (err == -ENODEV && !dco_link_present(srv_dco(p->srv)))
+		server_dco_link_lost(p->srv);
 	if (p->dco.added)
 		dco_del_peer(srv_dco(p->srv), p->id);
 	p->dco.added = false;
 	return "data channel offload: the server's kernel refused this client";
 }
 
-const char *server_dco_peer_add(struct peer *p)
+const char *server_dco_peer_add(struct peer *p, bool *kernel_failed)
 {
 	static char why[200];
 	struct server *srv = p->srv;
@@ -690,9 +737,12 @@ const char *server_dco_peer_add(struct peer *p)
 		    "%s", p->name, reason);
 		return reason;
 	}
+	*kernel_failed = true; /* any failure from here on */
 	ret = dco_new_peer(srv_dco(srv), &kp);
 	if (ret == -EEXIST) {
 		/* a stale peer of this id (a missed notification): ours now */
+		msg(M_WARN, "%s: DCO: the kernel already has a peer with id %u; replacing it",
+		    p->name, p->id);
 		dco_del_peer(srv_dco(srv), p->id);
 		ret = dco_new_peer(srv_dco(srv), &kp);
 	}
@@ -716,6 +766,7 @@ const char *server_dco_peer_add(struct peer *p)
 	ping_configure(&p->ping, 0, 0, 0, 0, 0);
 	ping_stop(&p->ping);
 	add_kernel_routes(p);
+	*kernel_failed = false;
 	msg(M_INFO, "%s: DCO: data channel offloaded to %s: peer-id %u, cipher %s, keepalive %d/%d",
 	    p->name, dco_ifname(srv_dco(srv)), p->id, p->ssl.neg.cipher, o->ping, o->ping_restart);
 	dco_mtu_warn(p->name, o->tun_mtu, kp.remote, p->tcp_mode, p->ssl.neg.cipher, NULL);
@@ -734,6 +785,11 @@ void server_dco_peer_del(struct peer *p)
 	if (p->dco.key_pending) {
 		crypto_wipe(&p->dco.first, sizeof(p->dco.first));
 		p->dco.key_pending = false;
+	}
+	if (!dco_link_present(srv_dco(srv))) {
+		/* deleted with the interface: its routes and counters too */
+		p->dco.added = false;
+		return;
 	}
 	/* routes first: a packet for the iroute must not find a peer-less hop */
 	del_kernel_routes(p);

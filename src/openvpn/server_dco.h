@@ -70,9 +70,11 @@ void server_dco_sync_stats(struct server *srv);
  * The client is authenticated and has its addresses and routes: check its
  * effective options, then NEW_PEER, SET_PEER keepalive, the first key and
  * the iroute kernel routes. NULL when fine (or DCO is off), else the
- * reason to refuse it with (AUTH_FAILED text, already logged).
+ * reason, already logged: to refuse it with (AUTH_FAILED text), or, when
+ * *kernel_failed is set, why the kernel could not take it (the client is
+ * told to reconnect instead).
  */
-const char *server_dco_peer_add(struct peer *p);
+const char *server_dco_peer_add(struct peer *p, bool *kernel_failed);
 /* The client goes: counters, its kernel routes, DEL_PEER. Idempotent. */
 void server_dco_peer_del(struct peer *p);
 /* ssl callbacks: keys to the kernel, as the P2P path does. */

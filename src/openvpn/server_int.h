@@ -11,8 +11,6 @@
 
 /* ---- server.c ------------------------------------------------------------- */
 
-/* Stop the event loop; main.c learns why from end and reason. */
-void server_end(struct server *srv, enum tunnel_end end, const char *reason);
 /* Event handlers: the tun device, and the UDP socket or TCP listener. */
 void server_tun_readable(struct event_handler *h, uint32_t events);
 void server_link_ready(struct event_handler *h, uint32_t events);

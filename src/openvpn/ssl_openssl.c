@@ -418,6 +418,9 @@ int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
 	if (!c->ctx || conn_index < 0)
 		goto out;
 	ctx_set_behaviour(c);
+	if (c->server && o->verify_client_cert != VERIFY_CLIENT_REQUIRE)
+		SSL_CTX_set_verify(c->ctx, o->verify_client_cert == VERIFY_CLIENT_NONE ?
+				   SSL_VERIFY_NONE : SSL_VERIFY_PEER, verify_callback);
 	ret = ctx_copy_rules(c, o);
 	if (!ret)
 		ret = ctx_tls_verify(c, o);
@@ -425,11 +428,11 @@ int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
 		ret = ctx_set_algorithms(c->ctx, o);
 	if (!ret)
 		ret = ctx_load_ca(c->ctx, o, c->server);
-	if (!ret)
+	if (!ret && option_file_set(&o->cert))
 		ret = ctx_load_cert(c->ctx, o);
 	if (!ret)
 		ret = ctx_load_extra_certs(c->ctx, o);
-	if (!ret)
+	if (!ret && option_file_set(&o->key))
 		ret = ctx_load_key(c->ctx, o);
 	if (!ret && c->server)
 		ret = ctx_load_dh(c->ctx, o);

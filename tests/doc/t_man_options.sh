@@ -8,14 +8,22 @@
 #
 # The convention for the man page sources (stated in doc/openvpn.8.rst): in
 # the files that doc/openvpn.8.rst includes, an entry is a line that starts
-# in column 1 with "--NAME" followed by a space or the end of the line; its
+# in column 1 with "--NAME" followed by a space and the arguments (exactly
+# when `openvpn --help` shows arguments for it) or the end of the line; its
 # text is the indented block below it, up to the next line that starts in
 # column 1. A refused option's text contains "Not supported yet by this
 # version", "Windows only" or "Removed in OpenVPN", matching its status; a
 # working option's text contains none of these.
 #
+# A working option's text also states its default after "Default:" (the
+# same wording everywhere, also for flags, where it is usually "Default:
+# off.") and shows an example: "Example" or "Examples", followed later by
+# "::" (no other "::" in between), which ends the sentence that introduces
+# the literal block. Refused options need neither.
+#
 # Exit status: 0 all good, 1 a problem (each one listed), 99 cannot run.
 set -u
+set -o pipefail
 
 OPENVPN_BIN=${OPENVPN_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/src/openvpn/openvpn}
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -29,7 +37,8 @@ hard_error() { echo "ERROR: $*"; exit 99; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/t_man_options.XXXXXX") || hard_error "mktemp failed"
 trap 'rm -rf "$work"' EXIT
 
-# ---- the options: "name<TAB>status", status "ok" for working ones --------
+# ---- the options: "name<TAB>status<TAB>args" ---------------------------------
+# status "ok" for working ones; args "yes" when --help shows arguments.
 "$OPENVPN_BIN" --help >"$work/help" 2>&1 || hard_error "'$OPENVPN_BIN --help' failed"
 awk '
 	/^  --[a-z0-9]/ {
@@ -38,7 +47,10 @@ awk '
 		if ($0 ~ /\[not supported yet\]$/) status = "notyet"
 		else if ($0 ~ /\[Windows only\]$/) status = "windows"
 		else if ($0 ~ /\[removed\]$/) status = "removed"
-		print name "\t" status
+		rest = $0
+		sub(/^  --[a-z0-9-]+ */, "", rest)
+		sub(/ *\[(not supported yet|Windows only|removed)\]$/, "", rest)
+		print name "\t" status "\t" (rest == "" ? "no" : "yes")
 	}' "$work/help" | sort >"$work/options"
 n_options=$(wc -l <"$work/options")
 # A --help format change must not make the test pass vacuously.
@@ -53,8 +65,9 @@ while read -r inc; do
 done < <(sed -n 's/^\.\. include:: *//p' "$MAIN_RST")
 [ "${#files[@]}" -gt 0 ] || hard_error "$MAIN_RST includes no sections"
 
-# ---- the entries: "name<TAB>file:line<TAB>marker" ----------------------------
-# marker: notyet, windows, removed, ok (no marker) or mixed (several).
+# ---- the entries: "name<TAB>file:line<TAB>marker<TAB>default<TAB>example<TAB>args"
+# marker: notyet, windows, removed, ok (no marker) or mixed (several);
+# default, example and args (the entry line names arguments): "yes" or "no".
 awk '
 	function flush() {
 		if (name == "")
@@ -67,7 +80,9 @@ awk '
 		if (m == "") m = "ok"
 		else if (split(m, parts, " ") > 2) m = "mixed"
 		else sub(/ $/, "", m)
-		print name "\t" where "\t" m
+		def = index(body, "Default:") ? "yes" : "no"
+		ex = match(body, /Examples?([^:]|:[^:])*::/) ? "yes" : "no"
+		print name "\t" where "\t" m "\t" def "\t" ex "\t" args
 		name = ""
 	}
 	FNR == 1 { flush() }
@@ -75,6 +90,7 @@ awk '
 		flush()
 		name = $1; sub(/^--/, "", name)
 		where = FILENAME ":" FNR
+		args = NF > 1 ? "yes" : "no"
 		body = ""
 		next
 	}
@@ -121,8 +137,30 @@ awk -F'\t' '
 	NR == FNR { status[$1] = $2; next }
 	($1 in status) && status[$1] != $3 {
 		printf "--%s (%s): should contain %s\n", $1, $2, phrase(status[$1])
-	}' "$work/options" "$work/entries" >"$work/status"
+	}' "$work/options" "$work/entries" >"$work/status" || hard_error "awk failed"
 report "entries whose text does not match the option's status" "$work/status"
+
+# the entry line names arguments exactly when the option takes some
+awk -F'\t' '
+	NR == FNR { args[$1] = $3; next }
+	($1 in args) && args[$1] != $6 {
+		if (args[$1] == "yes")
+			what = "--help shows arguments, the entry line none"
+		else
+			what = "the entry line shows arguments, --help none"
+		printf "--%s (%s): %s\n", $1, $2, what
+	}' "$work/options" "$work/entries" >"$work/args" || hard_error "awk failed"
+report "entries whose first line does not match the option's arguments" "$work/args"
+
+# working options: a default and an example
+awk -F'\t' '
+	NR == FNR { status[$1] = $2; next }
+	status[$1] == "ok" && ($4 != "yes" || $5 != "yes") {
+		what = $4 != "yes" ? "no \"Default:\"" : ""
+		if ($5 != "yes") what = what (what == "" ? "" : ", ") "no example (\"Example...::\")"
+		printf "--%s (%s): %s\n", $1, $2, what
+	}' "$work/options" "$work/entries" >"$work/incomplete" || hard_error "awk failed"
+report "entries of working options without a default or an example" "$work/incomplete"
 
 n_documented=$(comm -12 "$work/known" "$work/documented" | wc -l)
 n_ok=$(awk -F'\t' '$2 == "ok"' "$work/options" | wc -l)
@@ -131,5 +169,5 @@ if [ "$problems" -gt 0 ]; then
 	echo "FAIL: $problems problem(s); see the convention at the top of $0"
 	exit 1
 fi
-echo "PASS: every option has exactly one entry that matches its status"
+echo "PASS: every option has exactly one entry that matches its status; every working one states its default and shows an example"
 exit 0

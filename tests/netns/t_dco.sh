@@ -48,16 +48,32 @@ else
 fi
 
 out=$("$OPENVPN_BIN" "${base[@]}" --compress lz4 --data-ciphers AES-256-GCM:AES-128-CBC \
-	--user nobody --dco-check 2>&1)
+	--inactive 600 --dco-check 2>&1)
 rc=$?
 n=$(grep -c ": NO: " <<<"$out")
 if [ "$rc" = 1 ] && [ "$n" = 3 ] && grep -q "^  --compress/--comp-lzo: NO: .*to use DCO: remove it" <<<"$out" &&
 	grep -q "^  --data-ciphers: NO: cipher 'AES-128-CBC'" <<<"$out" &&
-	grep -q "^  --user: NO: " <<<"$out"; then
+	grep -q "^  --inactive: NO: " <<<"$out"; then
 	pass "--dco-check: three blockers give three lines, each with its fix"
 else
 	fail "--dco-check with three blockers: rc=$rc, $n NO lines:"
 	sed 's/^/    | /' <<<"$out"
+fi
+# --user keeps CAP_NET_ADMIN for the module (as 2.6): a blocker only for a
+# process that is not permitted to hold it
+out=$("$OPENVPN_BIN" "${base[@]}" --user nobody --group nogroup --dco-check 2>&1)
+if grep -q "^  --user: NO: " <<<"$out"; then
+	fail "--dco-check: --user is a blocker although we run as root"
+	sed 's/^/    | /' <<<"$out"
+else
+	pass "--dco-check: --user is no blocker for root (CAP_NET_ADMIN is kept)"
+fi
+if command -v setpriv >/dev/null; then
+	expect "--dco-check: --user without CAP_NET_ADMIN permitted is a blocker" 1 \
+		"--user: NO: .*not permitted to hold it" \
+		setpriv --bounding-set -net_admin "$OPENVPN_BIN" "${base[@]}" --user nobody --dco-check
+else
+	fail "setpriv (util-linux) missing"
 fi
 expect "--dco-check: cleartext is a blocker" 1 "--tls-client/--tls-server: NO: no TLS" \
 	"$OPENVPN_BIN" --dev tun --remote 192.0.2.1 --dco-check

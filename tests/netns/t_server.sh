@@ -280,6 +280,61 @@ EOS
 	stop_all "$p1" "$PID_S"
 }
 
+# ---- --verify-client-cert none + --username-as-common-name: password only ---
+case_nocert() {
+	local p0 p2
+	cat >"$WORK/auth-env.sh" <<'EOS'
+#!/bin/sh
+# via-file; no certificate, so the username is all there is
+{ read -r user; read -r pass; } <"$1"
+[ "$pass" = "pw-$user" ] && [ "$username" = "$user" ]
+EOS
+	chmod +x "$WORK/auth-env.sh"
+	mkdir -p "$WORK/ccd-nocert"
+	echo "ifconfig-push 10.8.0.77 255.255.255.0" >"$WORK/ccd-nocert/alice"
+	printf 'alice\npw-alice\n' >"$WORK/up-alice.txt"
+	printf 'bob\npw-bob\n' >"$WORK/up-bob.txt"
+	printf 'bob\nguess\n' >"$WORK/up-bob-bad.txt"
+	server_conf nocert "verify-client-cert none" "username-as-common-name" \
+		"script-security 2" "auth-user-pass-verify $WORK/auth-env.sh via-file" \
+		"client-config-dir $WORK/ccd-nocert"
+	# clients without a certificate of their own: no cert/key lines at all
+	client_conf deb0 x x "auth-user-pass $WORK/up-alice.txt"
+	client_conf ours2 x x "auth-user-pass $WORK/up-bob.txt"
+	client_conf ours2bad x x "auth-user-pass $WORK/up-bob-bad.txt"
+	sed -i -e '/^cert /d' -e '/^key /d' "$WORK/client-deb0.conf" "$WORK/client-ours2.conf" \
+		"$WORK/client-ours2bad.conf"
+	start_server nocert || { fail "nocert: our server did not start"; return; }
+	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
+	start_client "$C2" ours2bad "$OPENVPN_BIN"; p2=$LAST_PID
+	if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
+		[ "$(tun_addr "$C0")" = 10.8.0.77 ] && ping_ok "$C0" 10.8.0.1; then
+		pass "nocert: Debian client without a certificate in, as 'alice' (her ccd file: 10.8.0.77)"
+	else
+		fail "nocert: Debian client without a certificate (address $(tun_addr "$C0"))"
+	fi
+	if wait_log "$WORK/ours2bad.log" 'AUTH_FAILED' 20 && wait_gone "$p2" 10; then
+		pass "nocert: wrong password without a certificate refused"
+	else
+		fail "nocert: wrong password without a certificate not refused"
+	fi
+	start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
+	if wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 && ping_ok "$C2" 10.8.0.1 &&
+		wait_log "$WORK/status-nocert.log" '^bob,' 5 && grep -q '^alice,' "$WORK/status-nocert.log"; then
+		pass "nocert: our client without a certificate in; status lists alice and bob"
+	else
+		fail "nocert: our client without a certificate, or the status file: $(grep -E '^(alice|bob|UNDEF),' "$WORK/status-nocert.log" 2>/dev/null | tr '\n' ';')"
+	fi
+	stop_all "$p0" "$p2" "$PID_S"
+	sed -i '/^auth-user-pass-verify/d' "$WORK/server-nocert.conf"
+	if (cd "$KEYS" && "$OPENVPN_BIN" --config "$WORK/server-nocert.conf") 2>&1 |
+		grep -q "verify-client-cert none needs --auth-user-pass-verify"; then
+		pass "nocert: --verify-client-cert none without --auth-user-pass-verify is refused"
+	else
+		fail "nocert: --verify-client-cert none without --auth-user-pass-verify was not refused"
+	fi
+}
+
 # ---- --tls-crypt / --tls-auth: the stateless handshake answer is wrapped too --
 case_wrap() {
 	local mode srv_line cli_line p0 p2
@@ -345,5 +400,6 @@ case_wrap
 case_topologies
 case_ccd
 case_scripts
+case_nocert
 case_tcp
 finish

@@ -18,6 +18,7 @@
 #include "buildconf.h"
 #include "dco.h"
 #include "options.h"
+#include "process.h"
 
 #ifdef ENABLE_DCO
 #include <linux/genetlink.h>
@@ -125,6 +126,26 @@ static void test_each_blocker_names_option_reason_fix(void **state)
 		assert_non_null(strstr(b[0].reason, cases[i].reason_part));
 		assert_non_null(strstr(b[0].fix, cases[i].fix_part));
 	}
+}
+
+/*
+ * --user blocks offload only when CAP_NET_ADMIN cannot be kept. Runs first:
+ * as root it checks the permitted case, then removes the capability from
+ * this process for good so the following tests see the blocker.
+ */
+static void test_user_needs_net_admin(void **state)
+{
+	struct dco_blocker b[DCO_MAX_BLOCKERS];
+
+	if (process_net_admin_permitted()) {
+		assert_int_equal(check("user nobody\n", b), 0);
+		assert_int_equal(process_drop_net_admin_permitted(), 0);
+		assert_false(process_net_admin_permitted());
+	}
+	assert_int_equal(check("user nobody\n", b), 1);
+	assert_string_equal(b[0].option, "--user");
+	assert_non_null(strstr(b[0].reason, "CAP_NET_ADMIN"));
+	assert_int_equal(check("group nogroup\n", b), 0);
 }
 
 static void test_three_blockers_three_lines(void **state)
@@ -621,6 +642,7 @@ static void test_parse_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_user_needs_net_admin), /* first: see its comment */
 		cmocka_unit_test(test_clean_config_has_no_blocker),
 		cmocka_unit_test(test_each_blocker_names_option_reason_fix),
 		cmocka_unit_test(test_three_blockers_three_lines),

@@ -197,9 +197,15 @@ static void test_ccd_context_errors(void **state)
 	expect_bad("push \"route 10.0.0.0 255.0.0.0,redirect-gateway\"\n", OPT_CTX_CCD,
 		   "cannot contain a comma");
 	expect_bad("disable now\n", OPT_CTX_CCD, "takes no argument");
-	/* iroute belongs to ccd files only */
+	/* these belong to ccd files only, as in 2.6 (the main config refuses
+	 * them instead of accepting them to no effect) */
 	expect_bad("iroute 10.20.0.0 255.255.0.0\n", OPT_CTX_CMDLINE,
 		   "only allowed in a client-config-dir file");
+	expect_bad("ifconfig-push 10.8.0.5 255.255.255.0\n", OPT_CTX_CMDLINE,
+		   "only allowed in a client-config-dir file");
+	expect_bad("ifconfig-ipv6-push fd00::5/64\n", OPT_CTX_CMDLINE,
+		   "only allowed in a client-config-dir file");
+	expect_bad("push-reset\n", OPT_CTX_CMDLINE, "only allowed in a client-config-dir file");
 }
 
 static void test_server_errors(void **state)
@@ -219,6 +225,14 @@ static void test_server_errors(void **state)
 	expect_finalize_bad("dev tun\nclient-to-client\n",
 			    "--client-to-client only works in server mode");
 	expect_finalize_bad("dev tun\nmode server\n", "--mode server needs --tls-server");
+	expect_bad("verify-client-cert maybe\n", OPT_CTX_CMDLINE, "use none, optional or require");
+	expect_finalize_bad("dev tun\nverify-client-cert none\n",
+			    "--verify-client-cert only works in server mode");
+	expect_finalize_bad("dev tun\nusername-as-common-name\n",
+			    "--username-as-common-name only works in server mode");
+	/* no password check: nothing would vouch for a client without a certificate */
+	expect_finalize_bad("dev tun\nserver 10.8.0.0 255.255.255.0\nverify-client-cert optional\n" CREDS,
+			    "--verify-client-cert optional needs --auth-user-pass-verify");
 	expect_finalize_bad("dev tun\nserver 10.8.0.0 255.255.255.0\nifconfig-pool 10.8.0.5 10.8.0.9\n"
 			    CREDS, "use 'nopool'");
 	expect_finalize_bad("dev tun\nserver 10.8.0.0 255.255.255.0\nifconfig 10.8.0.1 10.8.0.2\n"

@@ -5,7 +5,9 @@
 # non-UDP sockets, repeated commands and 200 add/key/delete rounds, then
 # commands for a deleted interface; every answer must be the expected
 # errno and the kernel log must stay clean. The same probe runs against
-# the reference module for comparison (informational).
+# the reference module for comparison (informational). Then a TCP peer is
+# released while control records wait unread in the module: they must be
+# dropped and counted, and the socket must be plain TCP again.
 . "$(dirname "$0")/lib.sh"
 
 PROBE=/usr/local/bin/ovpn_nl_probe
@@ -29,4 +31,20 @@ if [ -n "$(dco_module_path ref)" ]; then
 fi
 load_dco extra
 check "our module answers every malformed request as expected" probe extra
+
+$IP -n "$NS_A" link add ovt0 type ovpn-dco || die "cannot create ovt0"
+drop0=$(dev_stat "$NS_A" ovt0 rx_dropped)
+in_ns "$NS_A" "$PROBE" ovt0 tcp-release >"$WORK/tcp-release.out" 2>&1
+rc=$?
+sed 's/^/  tcp-release: /' "$WORK/tcp-release.out"
+[ "$rc" = 0 ] && ok "TCP peer released with unread records; socket back to plain TCP" ||
+	fail "TCP release probe"
+drop1=$(dev_stat "$NS_A" ovt0 rx_dropped)
+# two whole records and the partly parsed one
+[ $((drop1 - drop0)) -eq 3 ] && ok "3 unread control records counted as dropped" ||
+	fail "$((drop1 - drop0)) records counted as dropped, expected 3"
+check "kernel log names the dropped records" \
+	sh -c "dmesg | grep -q 'peer 1 released with 3 unread control record'"
+$IP -n "$NS_A" link del ovt0
+unload_dco || fail "cannot unload our module"
 finish

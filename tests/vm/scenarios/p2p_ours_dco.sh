@@ -1,7 +1,9 @@
 #!/bin/sh
 # Our daemon with data channel offload on Debian's reference ovpn-dco-v2
 # module: P2P TLS over UDP, first against Debian's openvpn 2.6 (ours as TLS
-# server and as TLS client), then ours on both ends. Each time: the logs
+# server and as TLS client), then ours on both ends, then against Debian's
+# openvpn --disable-dco (its userspace data path checks what our kernel
+# side puts on the wire). Each time: the logs
 # prove DCO (device opened, data channel handed to the kernel), the
 # interface is of kind ovpn-dco, ping and a SHA-256-checked transfer work,
 # the bytes went through the ovpn-dco device and not through our userspace
@@ -41,23 +43,32 @@ ours_userspace_idle() {
 	log_has "$log" "TUN/TAP read bytes,0$" && log_has "$log" "TUN/TAP write bytes,0$"
 }
 
+# run LABEL BIN_A BIN_B OURS_A OURS_B MB [B_EXTRA]: B_EXTRA "--disable-dco"
+# makes B a userspace peer (Debian's openvpn then checks our wire format)
 run() {
-	local label=$1 ba=$2 bb=$3 oa=$4 ob=$5 rx
-	p2p_tls_up "$label" "$ba" "$bb" "$OPTS" "$OPTS" || { fail "$label: tunnel did not come up"; return; }
+	local label=$1 ba=$2 bb=$3 oa=$4 ob=$5 mb=$6 xb=${7:-} rx
+	p2p_tls_up "$label" "$ba" "$bb" "$OPTS" "$OPTS $xb" || { fail "$label: tunnel did not come up"; return; }
 	ok "$label: tunnel up"
 	proves_dco "$label A" "$LOG_A" "$NS_A" "$oa"
-	proves_dco "$label B" "$LOG_B" "$NS_B" "$ob"
+	if [ -z "$xb" ]; then
+		proves_dco "$label B" "$LOG_B" "$NS_B" "$ob"
+	elif has_dco_link "$NS_B" || log_has "$LOG_B" "DCO device .* opened"; then
+		fail "$label B: uses DCO despite $xb"
+	else
+		ok "$label B: userspace data path ($xb)"
+	fi
 	check "$label: ping B -> A" ping_ok "$NS_B" "$TUN_A"
 	check "$label: ping A -> B, 1300 bytes" ping_ok "$NS_A" "$TUN_B" 1300
-	check "$label: 10 MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" 10
-	rx=$(dev_stat "$NS_B" "$TUN_DEV" rx_bytes)
-	if [ "$rx" -ge $((10 * 1024 * 1024)) ]; then
-		ok "$label: B's $TUN_DEV received $rx bytes"
+	check "$label: $mb MB A -> B with equal SHA-256" transfer_ok "$NS_A" "$TUN_A" "$NS_B" "$mb"
+	check "$label: 5 MB B -> A with equal SHA-256" transfer_ok "$NS_B" "$TUN_B" "$NS_A" 5
+	rx=$(dev_stat "$NS_A" "$TUN_DEV" tx_bytes)
+	if [ "$rx" -ge $((mb * 1024 * 1024)) ]; then
+		ok "$label: A's $TUN_DEV sent $rx bytes"
 	else
-		fail "$label: B's $TUN_DEV received only $rx bytes"
+		fail "$label: A's $TUN_DEV sent only $rx bytes"
 	fi
 	[ "$oa" = 1 ] && check "$label A: our userspace data path stayed idle" ours_userspace_idle "$LOG_A" "$PID_A"
-	[ "$ob" = 1 ] && check "$label B: our userspace data path stayed idle" ours_userspace_idle "$LOG_B" "$PID_B"
+	[ "$ob" = 1 ] && [ -z "$xb" ] && check "$label B: our userspace data path stayed idle" ours_userspace_idle "$LOG_B" "$PID_B"
 	check "$label: A exits on SIGTERM" stop_daemon "$PID_A"
 	check "$label: B exits on SIGTERM" stop_daemon "$PID_B"
 	[ "$oa" = 1 ] && check "$label A: interface closed" log_has "$LOG_A" "Closing DCO interface $TUN_DEV"
@@ -68,7 +79,8 @@ run() {
 	fi
 }
 
-run ours-deb "$OURS_BIN" "$DEB_OPENVPN" 1 0
-run deb-ours "$DEB_OPENVPN" "$OURS_BIN" 0 1
-run ours-ours "$OURS_BIN" "$OURS_BIN" 1 1
+run ours-deb "$OURS_BIN" "$DEB_OPENVPN" 1 0 50
+run deb-ours "$DEB_OPENVPN" "$OURS_BIN" 0 1 10
+run ours-ours "$OURS_BIN" "$OURS_BIN" 1 1 10
+run ours-debuser "$OURS_BIN" "$DEB_OPENVPN" 1 0 50 --disable-dco
 finish

@@ -1,9 +1,9 @@
 #!/bin/sh
 # Our daemon with DCO through the events of a connection's life, on
 # Debian's reference ovpn-dco-v2 module:
-#  - renegotiation (ours <-> Debian 2.6, then ours <-> ours): the new key
-#    goes to the secondary slot, is swapped in, the old one is deleted, and
-#    traffic keeps flowing;
+#  - renegotiation (ours <-> Debian 2.6, then ours <-> ours with --user
+#    nobody on our side A): the new key goes to the secondary slot, is
+#    swapped in, the old one is deleted, and traffic keeps flowing;
 #  - the path goes away: the kernel's keepalive expires the peer, the
 #    DEL_PEER notification becomes --ping-restart, and the tunnel comes back
 #    with DCO when the path returns;
@@ -21,9 +21,14 @@ RENEG="$BASE --ping 2 --ping-restart 30 --reneg-sec 10 --hand-window 6 --tran-wi
 
 # ---- renegotiation --------------------------------------------------------
 reneg() {
-	local label=$1 ba=$2 bb=$3
-	p2p_tls_up "$label" "$ba" "$bb" "$RENEG" "$RENEG" || { fail "$label: tunnel did not come up"; return; }
+	local label=$1 ba=$2 bb=$3 xa=${4:-}
+	p2p_tls_up "$label" "$ba" "$bb" "$RENEG $xa" "$RENEG" || { fail "$label: tunnel did not come up"; return; }
 	ok "$label: tunnel up"
+	if [ -n "$xa" ]; then
+		check "$label: A dropped to nobody, keeping CAP_NET_ADMIN" log_has "$LOG_A" \
+			"Retaining CAP_NET_ADMIN \(and no other capability\)"
+		check "$label: A offloaded despite --user" log_has "$LOG_A" "DCO: data channel offloaded"
+	fi
 	# two renegotiations (at about 10 s and 20 s) with their swaps and deletes
 	check "$label: key-id 1 went to the secondary slot" \
 		wait_log "$LOG_A" "DCO: key-id 1 installed in the secondary slot" 25
@@ -38,9 +43,15 @@ reneg() {
 	fi
 	stop_daemon "$PID_A" || fail "$label: A did not exit on SIGTERM"
 	stop_daemon "$PID_B" || fail "$label: B did not exit on SIGTERM"
+	if has_dco_link "$NS_A"; then
+		fail "$label: A left its ovpn-dco interface behind"
+		$IP -n "$NS_A" link del "$TUN_DEV" 2>/dev/null || true
+	fi
 }
 reneg reneg-ours-deb "$OURS_BIN" "$DEB_OPENVPN"
-reneg reneg-ours-ours "$OURS_BIN" "$OURS_BIN"
+# --user: the keys of each renegotiation and the interface's removal at
+# exit need CAP_NET_ADMIN, kept across the drop as 2.6 does
+reneg reneg-ours-ours "$OURS_BIN" "$OURS_BIN" "--user nobody --group nogroup"
 
 # ---- keepalive expiry -----------------------------------------------------
 KA="$BASE --ping 1 --ping-restart 5"

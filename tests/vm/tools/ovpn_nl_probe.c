@@ -8,10 +8,33 @@
  *
  * ovpn_nl_probe IFNAME gone: only checks that requests for IFNAME's old
  * index fail with ENODEV once the interface is deleted (index in argv[3]).
+ *
+ * ovpn_nl_probe IFNAME del-peer ID | add-peer ID VPN4: one request from a
+ * process that does not own the interface (MP mode for add-peer); exit 0
+ * when the kernel accepted it.
+ *
+ * Helpers for scenarios that build a data path without a daemon:
+ *   ovpn_nl_probe - newlink NAME p2p|mp
+ *	creates an ovpn-dco interface in the given mode (rtnetlink);
+ *   ovpn_nl_probe IFNAME udp-peer ID LOCAL LPORT REMOTE RPORT [VPN4]
+ *	binds a UDP socket to LOCAL:LPORT and hands it over as peer ID
+ *	with the endpoint REMOTE:RPORT (and VPN address VPN4), then installs
+ *	a fixed AES-256-GCM key (all zeros, the same in both directions) as
+ *	the primary key with key id 0. The kernel keeps the socket after we
+ *	exit.
+ *   ovpn_nl_probe IFNAME tcp-release
+ *	on a loopback TCP connection handed over as peer 1 (P2P), sends
+ *	three control records and the start of a fourth, reads the first
+ *	through the socket, deletes the peer and checks that the socket is
+ *	plain TCP again with nothing of the old records left in it (the
+ *	module drops and counts the rest).
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <net/if.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +44,7 @@
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include "../../../ovpn-dco/include/uapi/linux/ovpn_dco.h"
 
@@ -339,13 +363,203 @@ static void probe_peer(uint32_t ifx)
 	close(unx);
 }
 
+/*
+ * Meddling on behalf of the daemon tests: a peer added or deleted by
+ * another process than the daemon that owns the interface.
+ * MP mode needs a VPN address with NEW_PEER.
+ */
+static int add_peer_mp(uint32_t ifindex, uint32_t id, const char *vpn4)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(1194),
+				   .sin_addr.s_addr = htonl(0x7f000001) };
+	struct in_addr a;
+	struct msg m;
+	int udp = socket(AF_INET, SOCK_DGRAM, 0);
+	int ret;
+
+	if (udp < 0 || inet_pton(AF_INET, vpn4, &a) != 1)
+		return -EINVAL;
+	msg_init(&m, family, OVPN_CMD_NEW_PEER, 0);
+	put_u32(&m, OVPN_ATTR_IFINDEX, ifindex);
+	nest_start(&m, OVPN_ATTR_NEW_PEER, 1);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_PEER_ID, id);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_SOCKET, udp);
+	put(&m, OVPN_NEW_PEER_ATTR_SOCKADDR_REMOTE, &sin, sizeof(sin));
+	put(&m, OVPN_NEW_PEER_ATTR_IPV4, &a.s_addr, sizeof(a.s_addr));
+	nest_end(&m);
+	ret = xfer(&m);
+	close(udp); /* the kernel holds its own reference */
+	return ret;
+}
+
+static int meddle(uint32_t ifx, int argc, char **argv)
+{
+	const char *cmd = argv[2];
+	uint32_t id = strtoul(argv[3], NULL, 10);
+	int ret;
+
+	if (!strcmp(cmd, "del-peer"))
+		ret = del_peer(ifx, id);
+	else if (!strcmp(cmd, "add-peer") && argc > 4)
+		ret = add_peer_mp(ifx, id, argv[4]);
+	else
+		return 2;
+	printf("%s %u: %s\n", cmd, id, ret ? strerror(-ret) : "ok");
+	return ret ? 1 : 0;
+}
+
+/* RTM_NEWLINK of an ovpn-dco interface; 0 or -errno */
+static int new_link(const char *name, uint8_t mode)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct msg m;
+	int fd, err, save = nl_fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	/* an ifinfomsg takes the place of the genl header and more */
+	memset(&m, 0, sizeof(m));
+	m.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	m.nh.nlmsg_type = RTM_NEWLINK;
+	m.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	m.nh.nlmsg_seq = ++seq;
+	put(&m, IFLA_IFNAME, name, strlen(name) + 1);
+	nest_start(&m, IFLA_LINKINFO, 0);
+	put(&m, IFLA_INFO_KIND, "ovpn-dco", sizeof("ovpn-dco"));
+	nest_start(&m, IFLA_INFO_DATA, 0);
+	put_u8(&m, IFLA_OVPN_MODE, mode);
+	nest_end(&m);
+	nest_end(&m);
+	nl_fd = fd;
+	err = xfer(&m);
+	nl_fd = save;
+	close(fd);
+	return err;
+}
+
+/* the udp-peer helper; see the top of the file */
+static int udp_peer(uint32_t ifx, char **arg, int n)
+{
+	struct sockaddr_in local = { .sin_family = AF_INET };
+	struct sockaddr_in remote = { .sin_family = AF_INET };
+	struct in_addr vpn4 = { 0 };
+	uint32_t id;
+	struct msg m;
+	int fd, err;
+
+	if (n < 5 || !inet_aton(arg[1], &local.sin_addr) ||
+	    !inet_aton(arg[3], &remote.sin_addr) ||
+	    (n > 5 && !inet_aton(arg[5], &vpn4))) {
+		fprintf(stderr, "udp-peer ID LOCAL LPORT REMOTE RPORT [VPN4]\n");
+		return 2;
+	}
+	id = strtoul(arg[0], NULL, 0);
+	local.sin_port = htons(atoi(arg[2]));
+	remote.sin_port = htons(atoi(arg[4]));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local))) {
+		perror("udp socket");
+		return 1;
+	}
+	msg_init(&m, family, OVPN_CMD_NEW_PEER, 0);
+	put_u32(&m, OVPN_ATTR_IFINDEX, ifx);
+	nest_start(&m, OVPN_ATTR_NEW_PEER, 1);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_PEER_ID, id);
+	put_u32(&m, OVPN_NEW_PEER_ATTR_SOCKET, fd);
+	put(&m, OVPN_NEW_PEER_ATTR_SOCKADDR_REMOTE, &remote, sizeof(remote));
+	if (vpn4.s_addr)
+		put(&m, OVPN_NEW_PEER_ATTR_IPV4, &vpn4, sizeof(vpn4));
+	nest_end(&m);
+	err = xfer(&m);
+	expect("NEW_PEER", err, 0);
+	if (!err)
+		expect("NEW_KEY", new_key(ifx, id, OVPN_KEY_SLOT_PRIMARY,
+					  OVPN_CIPHER_ALG_AES_GCM, 32, 8), 0);
+	close(fd);
+	return failures ? 1 : 0;
+}
+
+/* a control record: 2-byte length, P_CONTROL_V1 opcode, @n - 1 bytes @fill */
+static size_t ctl_record(uint8_t *buf, size_t n, uint8_t fill)
+{
+	buf[0] = n >> 8;
+	buf[1] = n & 0xff;
+	buf[2] = 4 << 3;
+	memset(buf + 3, fill, n - 1);
+	return n + 2;
+}
+
+static int tcp_release(uint32_t ifx)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(0x7f000001) };
+	socklen_t slen = sizeof(sin);
+	uint8_t out[256], in[256], want[64];
+	struct pollfd pfd;
+	int lsn, cli, srv;
+	size_t len = 0;
+	ssize_t n;
+
+	lsn = socket(AF_INET, SOCK_STREAM, 0);
+	cli = socket(AF_INET, SOCK_STREAM, 0);
+	if (lsn < 0 || cli < 0 || bind(lsn, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    listen(lsn, 1) || getsockname(lsn, (struct sockaddr *)&sin, &slen) ||
+	    connect(cli, (struct sockaddr *)&sin, sizeof(sin))) {
+		perror("loopback TCP");
+		return 1;
+	}
+	srv = accept(lsn, NULL, NULL);
+	if (srv < 0) {
+		perror("accept");
+		return 1;
+	}
+	expect("NEW_PEER on a connected TCP socket", new_peer(ifx, 1, cli, 0), 0);
+	len += ctl_record(out + len, 20, 0xa1);
+	len += ctl_record(out + len, 30, 0xa2);
+	len += ctl_record(out + len, 40, 0xa3);
+	/* a fourth record's prefix and 3 of its 50 bytes */
+	len += ctl_record(out + len, 50, 0xa4) - 47;
+	if (write(srv, out, len) != (ssize_t)len) {
+		perror("write");
+		return 1;
+	}
+	pfd.fd = cli;
+	pfd.events = POLLIN;
+	expect("poll: a control record is readable",
+	       poll(&pfd, 1, 2000) == 1 ? 0 : -ETIMEDOUT, 0);
+	usleep(200000);	/* let the parser take the rest */
+	n = recv(cli, in, 22, MSG_DONTWAIT);
+	ctl_record(want, 20, 0xa1);
+	expect("first control record read back intact",
+	       n == 22 && !memcmp(in, want, 22) ? 0 : -EIO, 0);
+	expect("DEL_PEER", del_peer(ifx, 1), 0);
+	usleep(200000);	/* the peer is released from a workqueue */
+	n = recv(cli, in, sizeof(in), MSG_DONTWAIT);
+	expect("socket is plain TCP with nothing left of the records",
+	       n < 0 && errno == EAGAIN ? 0 : -EIO, 0);
+	/* and works as such: what the other end sends now arrives as is */
+	if (write(srv, "after", 5) != 5)
+		perror("write");
+	pfd.events = POLLIN;
+	poll(&pfd, 1, 2000);
+	n = recv(cli, in, sizeof(in), MSG_DONTWAIT);
+	expect("plain TCP data after the release",
+	       n == 5 && !memcmp(in, "after", 5) ? 0 : -EIO, 0);
+	close(srv);
+	close(cli);
+	close(lsn);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	uint32_t ifx;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s IFNAME | %s - gone IFINDEX\n",
+		fprintf(stderr, "usage: %s IFNAME [del-peer ID | add-peer ID VPN4] | %s - gone IFINDEX\n",
 			argv[0], argv[0]);
 		return 2;
 	}
@@ -359,6 +573,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "family %s not found\n", OVPN_NL_NAME);
 		return 2;
 	}
+	if (argc > 4 && !strcmp(argv[2], "newlink")) {
+		int err = new_link(argv[3], !strcmp(argv[4], "mp") ?
+				   OVPN_MODE_MP : OVPN_MODE_P2P);
+
+		expect("RTM_NEWLINK", err, 0);
+		return err ? 1 : 0;
+	}
 	if (argc > 3 && !strcmp(argv[2], "gone")) {
 		ifx = strtoul(argv[3], NULL, 10);
 		expect("GET_PEER on a deleted interface",
@@ -371,6 +592,12 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 2;
 	}
+	if (argc > 2 && !strcmp(argv[2], "tcp-release"))
+		return tcp_release(ifx);
+	if (argc > 2 && !strcmp(argv[2], "udp-peer"))
+		return udp_peer(ifx, argv + 3, argc - 3);
+	if (argc > 3)
+		return meddle(ifx, argc, argv);
 	probe_malformed(ifx);
 	probe_peer(ifx);
 	printf("%d unexpected answers\n", failures);

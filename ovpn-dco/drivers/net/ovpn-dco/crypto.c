@@ -232,32 +232,91 @@ struct ovpn_crypto_key *ovpn_crypto_by_key_id(struct ovpn_crypto_state *cs,
 }
 
 /*
- * The request, its scatterlist and the nonce live in one block. A
- * synchronous transform is done with it before the call returns, and
- * the data path runs with bottom halves off, so a per-cpu scratch block
- * serves every packet without allocating. An asynchronous transform
- * keeps using the block after we return, until its completion: it gets
- * a block of its own from the allocator, as does a packet whose
- * scatterlist does not fit the scratch block.
+ * The request, its scatterlist and the nonce live in one block that must
+ * stay put until the operation completes: for an asynchronous transform
+ * (AES-GCM through the SIMD wrapper on x86) that is after we returned,
+ * in the completion. Every CPU keeps a ring of such blocks, filled on
+ * first use and kept until the module goes: the data path (bottom
+ * halves off, so only this CPU takes from its ring) takes the block at
+ * the ring's cursor when it is free, and the completion gives it back
+ * from whatever CPU it runs on. Blocks are taken in order and mostly
+ * completed in order, so the cursor's block is free unless more than a
+ * ring's worth of packets are in flight on this CPU; only then, or for a
+ * packet whose scatterlist does not fit a block, one is allocated.
  */
-#define OVPN_SCRATCH_SIZE	2048
+#define OVPN_CTX_RING		256
+#define OVPN_CTX_BLOCK		2048	/* a kmalloc size class, header included */
+/* blocks looked at past the cursor before falling back to the allocator */
+#define OVPN_CTX_PROBE		4
 
-struct ovpn_crypto_scratch {
-	u8 buf[OVPN_SCRATCH_SIZE] __aligned(__alignof__(u64));
-	bool busy;		/* catches misuse, never expected set */
+struct ovpn_ctx_block {
+	/* set by the owning CPU's data path, cleared by the completion */
+	int busy;
+	u8 buf[] __aligned(__alignof__(u64));
 };
 
-static struct ovpn_crypto_scratch __percpu *ovpn_scratch;
+#define OVPN_CTX_ROOM (OVPN_CTX_BLOCK - offsetof(struct ovpn_ctx_block, buf))
+
+struct ovpn_ctx_ring {
+	struct ovpn_ctx_block *slot[OVPN_CTX_RING];
+	unsigned int next;
+	/* requests served from the ring and from the allocator */
+	u64 from_ring;
+	u64 allocated;
+};
+
+static struct ovpn_ctx_ring __percpu *ovpn_ctx_rings;
 
 int ovpn_crypto_init(void)
 {
-	ovpn_scratch = alloc_percpu(struct ovpn_crypto_scratch);
-	return ovpn_scratch ? 0 : -ENOMEM;
+	ovpn_ctx_rings = alloc_percpu(struct ovpn_ctx_ring);
+	return ovpn_ctx_rings ? 0 : -ENOMEM;
 }
 
+/* module exit: no packet is in flight any more */
 void ovpn_crypto_exit(void)
 {
-	free_percpu(ovpn_scratch);
+	u64 from_ring = 0, allocated = 0;
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		struct ovpn_ctx_ring *r = per_cpu_ptr(ovpn_ctx_rings, cpu);
+
+		for (i = 0; i < OVPN_CTX_RING; i++)
+			kfree_sensitive(r->slot[i]);
+		from_ring += r->from_ring;
+		allocated += r->allocated;
+	}
+	free_percpu(ovpn_ctx_rings);
+	pr_info("ovpn-dco: crypto requests: %llu from the per-cpu rings, %llu allocated\n",
+		from_ring, allocated);
+}
+
+/* a free block of this CPU's ring, marked busy; NULL if none is at hand */
+static struct ovpn_ctx_block *ovpn_ctx_ring_get(void)
+{
+	struct ovpn_ctx_ring *r = this_cpu_ptr(ovpn_ctx_rings);
+	struct ovpn_ctx_block *b;
+	unsigned int i, idx;
+
+	for (i = 0; i < OVPN_CTX_PROBE; i++) {
+		idx = (r->next + i) % OVPN_CTX_RING;
+		b = r->slot[idx];
+		if (!b) {
+			/* once per slot in the module's lifetime */
+			b = kzalloc(OVPN_CTX_BLOCK, GFP_ATOMIC);
+			if (!b)
+				return NULL;
+			r->slot[idx] = b;
+		}
+		/* pairs with the release in ovpn_crypto_ctx_free() */
+		if (!smp_load_acquire(&b->busy)) {
+			WRITE_ONCE(b->busy, 1);
+			r->next = (idx + 1) % OVPN_CTX_RING;
+			return b;
+		}
+	}
+	return NULL;
 }
 
 static struct aead_request *ovpn_aead_req_get(struct sk_buff *skb,
@@ -270,24 +329,22 @@ static struct aead_request *ovpn_aead_req_get(struct sk_buff *skb,
 			      crypto_aead_reqsize(tfm),
 			      __alignof__(struct scatterlist));
 	size_t len = reqlen + nsg * sizeof(**sg) + OVPN_NONCE_SIZE;
-	struct ovpn_crypto_scratch *s = NULL;
+	struct ovpn_ctx_block *b = NULL;
 	struct aead_request *req;
 
-	if (!(crypto_aead_tfm(tfm)->__crt_alg->cra_flags & CRYPTO_ALG_ASYNC) &&
-	    len <= OVPN_SCRATCH_SIZE && in_softirq()) {
-		s = this_cpu_ptr(ovpn_scratch);
-		if (WARN_ON_ONCE(s->busy))
-			s = NULL;
-	}
-	if (s) {
-		s->busy = true;
-		req = (struct aead_request *)s->buf;
-		OVPN_SKB_CB(skb)->ctx_scratch = true;
+	/* bottom halves off: nothing else takes from this CPU's ring */
+	if (likely(len <= OVPN_CTX_ROOM && in_softirq()))
+		b = ovpn_ctx_ring_get();
+	if (likely(b)) {
+		req = (struct aead_request *)b->buf;
+		OVPN_SKB_CB(skb)->ctx_ring = true;
+		this_cpu_inc(ovpn_ctx_rings->from_ring);
 	} else {
 		req = kmalloc(len, GFP_ATOMIC);
 		if (!req)
 			return NULL;
-		OVPN_SKB_CB(skb)->ctx_scratch = false;
+		OVPN_SKB_CB(skb)->ctx_ring = false;
+		this_cpu_inc(ovpn_ctx_rings->allocated);
 	}
 	OVPN_SKB_CB(skb)->crypto_ctx = req;
 	*sg = (struct scatterlist *)((u8 *)req + reqlen);
@@ -296,23 +353,25 @@ static struct aead_request *ovpn_aead_req_get(struct sk_buff *skb,
 	return req;
 }
 
+/* the operation is complete: give its block back */
 void ovpn_crypto_ctx_free(struct sk_buff *skb)
 {
 	void *ctx = OVPN_SKB_CB(skb)->crypto_ctx;
-	struct ovpn_crypto_scratch *s;
+	struct ovpn_ctx_block *b;
 
 	if (!ctx)
 		return;
 	OVPN_SKB_CB(skb)->crypto_ctx = NULL;
-	if (!OVPN_SKB_CB(skb)->ctx_scratch) {
+	if (!OVPN_SKB_CB(skb)->ctx_ring) {
 		kfree_sensitive(ctx);
 		return;
 	}
-	s = container_of(ctx, struct ovpn_crypto_scratch, buf[0]);
+	b = container_of(ctx, struct ovpn_ctx_block, buf[0]);
 	/* the request context may hold key-derived state */
-	memzero_explicit(s->buf, sizeof(struct aead_request) +
+	memzero_explicit(b->buf, sizeof(struct aead_request) +
 			 crypto_aead_reqsize(crypto_aead_reqtfm(ctx)));
-	s->busy = false;
+	/* the owning CPU sees the block free only after it was wiped */
+	smp_store_release(&b->busy, 0);
 }
 
 /* fill @sg with: AAD, @len payload bytes after the header, tag */

@@ -61,7 +61,7 @@ struct ovpn_skb_cb {
 	struct ovpn_peer *peer;
 	struct ovpn_crypto_key *ks;
 	void *crypto_ctx;
-	bool ctx_scratch;	/* crypto_ctx is this CPU's scratch block */
+	bool ctx_ring;		/* crypto_ctx is a block of a CPU's ring */
 };
 
 #define OVPN_SKB_CB(skb) ((struct ovpn_skb_cb *)&((skb)->cb[0]))

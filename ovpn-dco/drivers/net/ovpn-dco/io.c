@@ -122,10 +122,8 @@ static void ovpn_decrypt_post(struct sk_buff *skb, int err)
 
 	ovpn_peer_seen_recv(peer);
 	/* only authenticated packets may move the endpoint (UDP) */
-	if (!peer->tcp) {
-		ovpn_peer_float(peer, skb);
-		ovpn_peer_learn_local(peer, skb);
-	}
+	if (!peer->tcp)
+		ovpn_peer_update_endpoint(peer, skb);
 	__skb_pull(skb, OVPN_HEAD_SIZE);
 	ovpn_stats_add(peer->stats, OVPN_STAT_VPN_RX, skb->len);
 	if (unlikely(ovpn_is_ping(skb))) {

@@ -86,8 +86,9 @@ static void ovpn_setup(struct net_device *dev)
 	ovpn->dev = dev;
 	spin_lock_init(&ovpn->lock);
 	hash_init(ovpn->by_id);
-	hash_init(ovpn->by_vpn4);
-	hash_init(ovpn->by_vpn6);
+	hash_init(ovpn->by_vpn[OVPN_FAM_V4]);
+	hash_init(ovpn->by_vpn[OVPN_FAM_V6]);
+	hash_init(ovpn->by_transp);
 
 	dev->netdev_ops = &ovpn_netdev_ops;
 	dev->ethtool_ops = &ovpn_ethtool_ops;

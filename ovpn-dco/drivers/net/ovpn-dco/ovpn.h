@@ -18,8 +18,10 @@ struct ovpn_struct {
 	spinlock_t lock;
 	struct ovpn_peer __rcu *p2p_peer;
 	DECLARE_HASHTABLE(by_id, OVPN_PEER_HASH_BITS);
-	DECLARE_HASHTABLE(by_vpn4, OVPN_PEER_HASH_BITS);
-	DECLARE_HASHTABLE(by_vpn6, OVPN_PEER_HASH_BITS);
+	/* by VPN address, one table per family (enum ovpn_fam) */
+	struct hlist_head by_vpn[2][1 << OVPN_PEER_HASH_BITS];
+	/* UDP peers by remote transport address (struct ovpn_bind) */
+	DECLARE_HASHTABLE(by_transp, OVPN_PEER_HASH_BITS);
 	struct gro_cells gro_cells;
 };
 

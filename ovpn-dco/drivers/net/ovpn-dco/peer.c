@@ -8,6 +8,7 @@
  */
 
 #include <linux/ipv6.h>
+#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/ip.h>
@@ -42,7 +43,8 @@ struct ovpn_peer *ovpn_peer_new(struct ovpn_struct *ovpn, u32 id)
 
 	peer->ovpn = ovpn;
 	peer->id = id;
-	spin_lock_init(&peer->bind_lock);
+	peer->node_vpn[OVPN_FAM_V4].peer = peer;
+	peer->node_vpn[OVPN_FAM_V6].peer = peer;
 	ovpn_crypto_state_init(&peer->crypto);
 	timer_setup(&peer->ka_xmit_timer, ovpn_peer_ka_xmit, 0);
 	timer_setup(&peer->ka_recv_timer, ovpn_peer_ka_recv, 0);
@@ -115,6 +117,7 @@ int ovpn_peer_set_endpoint(struct ovpn_peer *peer, const u8 *sa, size_t salen,
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
+	b->peer = peer;
 
 	if (salen == sizeof(struct sockaddr_in) && family == AF_INET) {
 		memcpy(&b->remote.in4, sa, salen);
@@ -162,47 +165,43 @@ err:
 	return -EINVAL;
 }
 
-static void ovpn_bind_replace(struct ovpn_peer *peer, struct ovpn_bind *b)
+static u32 ovpn_sa_hash(const union ovpn_sockaddr *sa)
 {
-	struct ovpn_bind *old;
-
-	spin_lock_bh(&peer->bind_lock);
-	old = rcu_replace_pointer(peer->bind, b,
-				  lockdep_is_held(&peer->bind_lock));
-	spin_unlock_bh(&peer->bind_lock);
-	dst_cache_reset(&peer->dst_cache);
-	if (old)
-		kfree_rcu(old, rcu);
+	if (sa->sa.sa_family == AF_INET)
+		return jhash_2words((__force u32)sa->in4.sin_addr.s_addr,
+				    (__force u32)sa->in4.sin_port, AF_INET);
+	return jhash(&sa->in6.sin6_addr, sizeof(sa->in6.sin6_addr),
+		     (__force u32)sa->in6.sin6_port);
 }
 
-/* the packet's outer source differs from the endpoint: follow it */
-void ovpn_peer_float(struct ovpn_peer *peer, struct sk_buff *skb)
+/* same family, address and port */
+static bool ovpn_sa_equal(const union ovpn_sockaddr *a,
+			  const union ovpn_sockaddr *b)
 {
-	struct ovpn_bind *old, *b;
-	bool same;
+	if (a->sa.sa_family != b->sa.sa_family)
+		return false;
+	if (a->sa.sa_family == AF_INET)
+		return a->in4.sin_addr.s_addr == b->in4.sin_addr.s_addr &&
+		       a->in4.sin_port == b->in4.sin_port;
+	return ipv6_addr_equal(&a->in6.sin6_addr, &b->in6.sin6_addr) &&
+	       a->in6.sin6_port == b->in6.sin6_port;
+}
 
-	rcu_read_lock();
-	old = rcu_dereference(peer->bind);
-	if (!old) {
-		rcu_read_unlock();
-		return;
-	}
-	if (ip_hdr(skb)->version == 4)
-		same = old->remote.sa.sa_family == AF_INET &&
-		       old->remote.in4.sin_addr.s_addr == ip_hdr(skb)->saddr &&
-		       old->remote.in4.sin_port == udp_hdr(skb)->source;
-	else
-		same = old->remote.sa.sa_family == AF_INET6 &&
-		       ipv6_addr_equal(&old->remote.in6.sin6_addr,
-				       &ipv6_hdr(skb)->saddr) &&
-		       old->remote.in6.sin6_port == udp_hdr(skb)->source;
-	rcu_read_unlock();
-	if (likely(same))
-		return;
+/* same local address, for binds of the same family */
+static bool ovpn_local_equal(const struct ovpn_bind *a,
+			     const struct ovpn_bind *b)
+{
+	if (a->remote.sa.sa_family == AF_INET)
+		return a->local.ip4 == b->local.ip4;
+	return ipv6_addr_equal(&a->local.ip6, &b->local.ip6);
+}
 
-	b = kzalloc(sizeof(*b), GFP_ATOMIC);
-	if (!b)
-		return;
+/* the endpoint a UDP packet shows (network and transport headers set):
+ * its outer source, and our address it was sent to
+ */
+static void ovpn_bind_from_skb(struct sk_buff *skb, struct ovpn_bind *b)
+{
+	memset(b, 0, sizeof(*b));
 	if (ip_hdr(skb)->version == 4) {
 		b->remote.in4.sin_family = AF_INET;
 		b->remote.in4.sin_addr.s_addr = ip_hdr(skb)->saddr;
@@ -212,59 +211,101 @@ void ovpn_peer_float(struct ovpn_peer *peer, struct sk_buff *skb)
 		b->remote.in6.sin6_family = AF_INET6;
 		b->remote.in6.sin6_addr = ipv6_hdr(skb)->saddr;
 		b->remote.in6.sin6_port = udp_hdr(skb)->source;
-		b->remote.in6.sin6_scope_id = ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr,
-								  skb->skb_iif);
+		b->remote.in6.sin6_scope_id =
+			ipv6_iface_scope_id(&ipv6_hdr(skb)->saddr, skb->skb_iif);
 		b->local.ip6 = ipv6_hdr(skb)->daddr;
 	}
-	net_dbg_ratelimited("%s: peer %u floated to %pISpc\n",
-			    netdev_name(peer->ovpn->dev), peer->id,
-			    &b->remote.sa);
-	ovpn_bind_replace(peer, b);
 }
 
-/* remember the address the peer sends to, and use it as our source */
-void ovpn_peer_learn_local(struct ovpn_peer *peer, struct sk_buff *skb)
+/* under ovpn->lock; MP peers only */
+static void ovpn_bind_hash_add(struct ovpn_struct *ovpn, struct ovpn_bind *b)
 {
-	struct ovpn_bind *old, *b;
-	bool same;
+	hash_add_rcu(ovpn->by_transp, &b->node, ovpn_sa_hash(&b->remote));
+}
 
+static void ovpn_bind_hash_del(struct ovpn_bind *b)
+{
+	if (b && !hlist_unhashed(&b->node))
+		hash_del_rcu(&b->node);
+}
+
+static void ovpn_bind_replace(struct ovpn_peer *peer, struct ovpn_bind *b)
+{
+	struct ovpn_struct *ovpn = peer->ovpn;
+	struct ovpn_bind *old;
+
+	spin_lock_bh(&ovpn->lock);
+	old = rcu_replace_pointer(peer->bind, b, lockdep_is_held(&ovpn->lock));
+	/* a new node, never the old one moved: readers walking the old
+	 * bucket are not diverted into another one
+	 */
+	ovpn_bind_hash_del(old);
+	if (ovpn->mode == OVPN_MODE_MP && !peer->removed)
+		ovpn_bind_hash_add(ovpn, b);
+	spin_unlock_bh(&ovpn->lock);
+	dst_cache_reset(&peer->dst_cache);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/*
+ * After an authenticated packet: when its outer source differs from the
+ * endpoint the peer floated there; when it was sent to another of our
+ * addresses, that one becomes our source towards the peer. Either way
+ * the packet's view replaces the endpoint.
+ */
+void ovpn_peer_update_endpoint(struct ovpn_peer *peer, struct sk_buff *skb)
+{
+	struct ovpn_bind seen, *old, *b;
+	bool moved, same;
+
+	ovpn_bind_from_skb(skb, &seen);
 	rcu_read_lock();
 	old = rcu_dereference(peer->bind);
-	if (!old) {
-		rcu_read_unlock();
-		return;
-	}
-	if (ip_hdr(skb)->version == 4)
-		same = old->remote.sa.sa_family != AF_INET ||
-		       old->local.ip4 == ip_hdr(skb)->daddr;
-	else
-		same = old->remote.sa.sa_family != AF_INET6 ||
-		       ipv6_addr_equal(&old->local.ip6, &ipv6_hdr(skb)->daddr);
-	if (likely(same)) {
-		rcu_read_unlock();
-		return;
-	}
-	b = kmemdup(old, sizeof(*b), GFP_ATOMIC);
+	moved = old && !ovpn_sa_equal(&old->remote, &seen.remote);
+	same = !old || (!moved && ovpn_local_equal(old, &seen));
 	rcu_read_unlock();
+	if (likely(same))
+		return;
+
+	b = kmemdup(&seen, sizeof(seen), GFP_ATOMIC);
 	if (!b)
 		return;
-	if (ip_hdr(skb)->version == 4)
-		b->local.ip4 = ip_hdr(skb)->daddr;
-	else
-		b->local.ip6 = ipv6_hdr(skb)->daddr;
+	b->peer = peer;
+	if (moved)
+		net_dbg_ratelimited("%s: peer %u floated to %pISpc\n",
+				    netdev_name(peer->ovpn->dev), peer->id,
+				    &b->remote.sa);
 	ovpn_bind_replace(peer, b);
 }
 
 /* ---- tables ---------------------------------------------------------- */
 
-static u32 ovpn_hash6(const struct in6_addr *a)
+static size_t ovpn_fam_len(enum ovpn_fam fam)
 {
-	return jhash(a, sizeof(*a), 0);
+	return fam == OVPN_FAM_V4 ? sizeof(__be32) : sizeof(struct in6_addr);
+}
+
+static u32 ovpn_vpn_hash(enum ovpn_fam fam, const void *addr)
+{
+	return jhash(addr, ovpn_fam_len(fam), 0);
+}
+
+/* the peer's VPN address of @fam, NULL if it has none */
+static const void *ovpn_peer_vpn(const struct ovpn_peer *peer,
+				 enum ovpn_fam fam)
+{
+	if (fam == OVPN_FAM_V4)
+		return peer->vpn4 ? &peer->vpn4 : NULL;
+	return ipv6_addr_any(&peer->vpn6) ? NULL : &peer->vpn6;
 }
 
 int ovpn_peer_add(struct ovpn_struct *ovpn, struct ovpn_peer *peer)
 {
 	struct ovpn_peer *old = NULL, *p;
+	struct ovpn_bind *b;
+	enum ovpn_fam fam;
+	const void *addr;
 
 	spin_lock_bh(&ovpn->lock);
 	if (ovpn->mode == OVPN_MODE_P2P) {
@@ -290,12 +331,15 @@ int ovpn_peer_add(struct ovpn_struct *ovpn, struct ovpn_peer *peer)
 		}
 	}
 	hash_add_rcu(ovpn->by_id, &peer->node_id, peer->id);
-	if (peer->vpn4)
-		hash_add_rcu(ovpn->by_vpn4, &peer->node_vpn4,
-			     (__force u32)peer->vpn4);
-	if (!ipv6_addr_any(&peer->vpn6))
-		hash_add_rcu(ovpn->by_vpn6, &peer->node_vpn6,
-			     ovpn_hash6(&peer->vpn6));
+	for (fam = OVPN_FAM_V4; fam <= OVPN_FAM_V6; fam++) {
+		addr = ovpn_peer_vpn(peer, fam);
+		if (addr)
+			hash_add_rcu(ovpn->by_vpn[fam], &peer->node_vpn[fam].node,
+				     ovpn_vpn_hash(fam, addr));
+	}
+	b = rcu_dereference_protected(peer->bind, lockdep_is_held(&ovpn->lock));
+	if (b)
+		ovpn_bind_hash_add(ovpn, b);
 	spin_unlock_bh(&ovpn->lock);
 	return 0;
 }
@@ -310,10 +354,12 @@ static void ovpn_peer_unlink_locked(struct ovpn_peer *peer, u8 reason)
 		RCU_INIT_POINTER(ovpn->p2p_peer, NULL);
 	} else {
 		hash_del_rcu(&peer->node_id);
-		if (peer->vpn4)
-			hash_del_rcu(&peer->node_vpn4);
-		if (!ipv6_addr_any(&peer->vpn6))
-			hash_del_rcu(&peer->node_vpn6);
+		if (ovpn_peer_vpn(peer, OVPN_FAM_V4))
+			hash_del_rcu(&peer->node_vpn[OVPN_FAM_V4].node);
+		if (ovpn_peer_vpn(peer, OVPN_FAM_V6))
+			hash_del_rcu(&peer->node_vpn[OVPN_FAM_V6].node);
+		ovpn_bind_hash_del(rcu_dereference_protected(peer->bind,
+							     lockdep_is_held(&ovpn->lock)));
 	}
 	netdev_info(ovpn->dev, "deleting peer with id %u, reason %u\n",
 		    peer->id, reason);
@@ -379,28 +425,47 @@ struct ovpn_peer *ovpn_peer_get_by_id(struct ovpn_struct *ovpn, u32 id)
 	return found;
 }
 
-/* under RCU; no reference taken */
-static struct ovpn_peer *ovpn_peer_by_vpn4(struct ovpn_struct *ovpn,
-					   __be32 addr)
+/* MP: a UDP packet (starting at its UDP header) whose DATA_V2 header
+ * has no peer id belongs to the peer at its outer source address
+ */
+struct ovpn_peer *ovpn_peer_get_by_transp(struct ovpn_struct *ovpn,
+					  struct sk_buff *skb)
 {
-	struct ovpn_peer *peer;
+	struct ovpn_peer *found = NULL;
+	struct ovpn_bind seen, *b;
 
-	hash_for_each_possible_rcu(ovpn->by_vpn4, peer, node_vpn4,
-				   (__force u32)addr)
-		if (peer->vpn4 == addr)
-			return peer;
-	return NULL;
+	if (ovpn->mode == OVPN_MODE_P2P) {
+		rcu_read_lock();
+		found = ovpn_peer_ref(rcu_dereference(ovpn->p2p_peer));
+		rcu_read_unlock();
+		return found;
+	}
+	ovpn_bind_from_skb(skb, &seen);
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ovpn->by_transp, b, node,
+				   ovpn_sa_hash(&seen.remote)) {
+		if (ovpn_sa_equal(&b->remote, &seen.remote)) {
+			found = ovpn_peer_ref(b->peer);
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
 }
 
-static struct ovpn_peer *ovpn_peer_by_vpn6(struct ovpn_struct *ovpn,
-					   const struct in6_addr *addr)
+/* under RCU; no reference taken */
+static struct ovpn_peer *ovpn_peer_by_vpn(struct ovpn_struct *ovpn,
+					  enum ovpn_fam fam, const void *addr)
 {
-	struct ovpn_peer *peer;
+	struct ovpn_vpn_node *n;
+	const void *a;
 
-	hash_for_each_possible_rcu(ovpn->by_vpn6, peer, node_vpn6,
-				   ovpn_hash6(addr))
-		if (ipv6_addr_equal(&peer->vpn6, addr))
-			return peer;
+	hash_for_each_possible_rcu(ovpn->by_vpn[fam], n, node,
+				   ovpn_vpn_hash(fam, addr)) {
+		a = ovpn_peer_vpn(n->peer, fam);
+		if (a && !memcmp(a, addr, ovpn_fam_len(fam)))
+			return n->peer;
+	}
 	return NULL;
 }
 
@@ -410,7 +475,7 @@ static struct ovpn_peer *ovpn_peer_by_vpn6(struct ovpn_struct *ovpn,
 static struct ovpn_peer *ovpn_peer_route4(struct ovpn_struct *ovpn,
 					  __be32 addr)
 {
-	struct ovpn_peer *peer = ovpn_peer_by_vpn4(ovpn, addr);
+	struct ovpn_peer *peer = ovpn_peer_by_vpn(ovpn, OVPN_FAM_V4, &addr);
 	struct flowi4 fl4 = { .daddr = addr };
 	struct rtable *rt;
 	__be32 gw = 0;
@@ -423,13 +488,13 @@ static struct ovpn_peer *ovpn_peer_route4(struct ovpn_struct *ovpn,
 	if (rt->rt_gw_family == AF_INET)
 		gw = rt->rt_gw4;
 	ip_rt_put(rt);
-	return gw ? ovpn_peer_by_vpn4(ovpn, gw) : NULL;
+	return gw ? ovpn_peer_by_vpn(ovpn, OVPN_FAM_V4, &gw) : NULL;
 }
 
 static struct ovpn_peer *ovpn_peer_route6(struct ovpn_struct *ovpn,
 					  const struct in6_addr *addr)
 {
-	struct ovpn_peer *peer = ovpn_peer_by_vpn6(ovpn, addr);
+	struct ovpn_peer *peer = ovpn_peer_by_vpn(ovpn, OVPN_FAM_V6, addr);
 	struct flowi6 fl6 = { .daddr = *addr };
 	struct in6_addr gw = {};
 	struct dst_entry *dst;
@@ -446,7 +511,7 @@ static struct ovpn_peer *ovpn_peer_route6(struct ovpn_struct *ovpn,
 	if (rt->rt6i_flags & RTF_GATEWAY)
 		gw = rt->rt6i_gateway;
 	dst_release(dst);
-	return ipv6_addr_any(&gw) ? NULL : ovpn_peer_by_vpn6(ovpn, &gw);
+	return ipv6_addr_any(&gw) ? NULL : ovpn_peer_by_vpn(ovpn, OVPN_FAM_V6, &gw);
 }
 
 struct ovpn_peer *ovpn_peer_get_by_dst(struct ovpn_struct *ovpn,

@@ -16,18 +16,37 @@
 struct ovpn_socket;
 struct ovpn_tcp;
 
-/* where a UDP peer is and which local address we use towards it */
+/* index of an address family in per-family tables */
+enum ovpn_fam {
+	OVPN_FAM_V4,
+	OVPN_FAM_V6,
+};
+
+union ovpn_sockaddr {
+	struct sockaddr sa;
+	struct sockaddr_in in4;
+	struct sockaddr_in6 in6;
+};
+
+/* where a UDP peer is and which local address we use towards it; a new
+ * one replaces it when either changes
+ */
 struct ovpn_bind {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-	} remote;
+	union ovpn_sockaddr remote;
 	union {
 		__be32 ip4;
 		struct in6_addr ip6;
 	} local;
+	/* in ovpn->by_transp (MP mode), under ovpn->lock */
+	struct hlist_node node;
+	struct ovpn_peer *peer;
 	struct rcu_head rcu;
+};
+
+/* a peer's entry in one of the by_vpn tables */
+struct ovpn_vpn_node {
+	struct hlist_node node;
+	struct ovpn_peer *peer;
 };
 
 struct ovpn_peer {
@@ -37,13 +56,11 @@ struct ovpn_peer {
 	struct in6_addr vpn6;
 
 	struct hlist_node node_id;
-	struct hlist_node node_vpn4;
-	struct hlist_node node_vpn6;
+	struct ovpn_vpn_node node_vpn[2];	/* by enum ovpn_fam */
 
 	struct ovpn_socket *sock;	/* UDP */
 	struct ovpn_tcp *tcp;		/* TCP; one of the two is set */
-	struct ovpn_bind __rcu *bind;
-	spinlock_t bind_lock;		/* serialises bind updates */
+	struct ovpn_bind __rcu *bind;	/* replaced under ovpn->lock */
 	struct dst_cache dst_cache;
 	/* MTU of the route towards the peer, for MSS clamping; 0: unknown */
 	unsigned int pmtu;
@@ -79,13 +96,14 @@ static inline bool ovpn_peer_hold(struct ovpn_peer *peer)
 }
 
 struct ovpn_peer *ovpn_peer_get_by_id(struct ovpn_struct *ovpn, u32 id);
+struct ovpn_peer *ovpn_peer_get_by_transp(struct ovpn_struct *ovpn,
+					  struct sk_buff *skb);
 struct ovpn_peer *ovpn_peer_get_by_dst(struct ovpn_struct *ovpn,
 				       struct sk_buff *skb);
 bool ovpn_peer_check_src(struct ovpn_struct *ovpn, struct sk_buff *skb,
 			 struct ovpn_peer *peer);
 
-void ovpn_peer_float(struct ovpn_peer *peer, struct sk_buff *skb);
-void ovpn_peer_learn_local(struct ovpn_peer *peer, struct sk_buff *skb);
+void ovpn_peer_update_endpoint(struct ovpn_peer *peer, struct sk_buff *skb);
 
 void ovpn_peer_keepalive_set(struct ovpn_peer *peer, u32 interval,
 			     u32 timeout);

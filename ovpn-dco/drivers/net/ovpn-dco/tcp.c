@@ -592,10 +592,43 @@ err_free:
 	return err;
 }
 
+/*
+ * After detach the socket is plain TCP again, which cannot hand back
+ * bytes the parser already took from it: control records the daemon did
+ * not read by then, and a record the parser had only partly assembled,
+ * are dropped here and counted on the device. Readers blocked in our
+ * recvmsg are woken first and still get what is queued.
+ */
+static void ovpn_tcp_drop_unread(struct ovpn_tcp *tcp, bool partial)
+{
+	struct net_device *dev = tcp->peer->ovpn->dev;
+	unsigned int i, n = partial;
+	struct sk_buff *skb;
+
+	mutex_lock(&tcp->rx_lock);
+	if (tcp->rx_cur) {
+		n++;
+		kfree_skb(tcp->rx_cur);
+		WRITE_ONCE(tcp->rx_cur, NULL);
+	}
+	while ((skb = skb_dequeue(&tcp->rx_user))) {
+		n++;
+		kfree_skb(skb);
+	}
+	mutex_unlock(&tcp->rx_lock);
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		ovpn_dev_rx_dropped(dev);
+	netdev_info(dev, "peer %u released with %u unread control record(s) on its TCP connection: dropped\n",
+		    tcp->peer->id, n);
+}
+
 /* process context: gives the socket back to plain TCP and drops it */
 void ovpn_tcp_detach(struct ovpn_tcp *tcp)
 {
 	struct sock *sk = tcp->sock->sk;
+	bool partial;
 
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
@@ -607,6 +640,8 @@ void ovpn_tcp_detach(struct ovpn_tcp *tcp)
 	write_unlock_bh(&sk->sk_callback_lock);
 	WRITE_ONCE(tcp->dead, true);
 	strp_stop(&tcp->strp);
+	/* stopped under the socket lock: the parser's state is final */
+	partial = !!tcp->strp.skb_head;
 	release_sock(sk);
 
 	strp_done(&tcp->strp);
@@ -615,8 +650,11 @@ void ovpn_tcp_detach(struct ovpn_tcp *tcp)
 	skb_queue_purge(&tcp->tx_user);
 	kfree_skb(tcp->tx_cur);
 	tcp->tx_cur = NULL;
-	/* readers blocked in our recvmsg go back to plain TCP */
+	/* readers blocked in our recvmsg take what is queued, then go back
+	 * to plain TCP
+	 */
 	tcp->saved_data_ready(sk);
+	ovpn_tcp_drop_unread(tcp, partial);
 	sockfd_put(tcp->sock);
 	ovpn_tcp_put(tcp);
 }

@@ -44,9 +44,13 @@ static int ovpn_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		return 1;	/* control channel: to userspace */
 
 	peer_id = ovpn_peer_id(op);
+	/* no peer id: the sender is known by its address (MP) or is the
+	 * only peer (P2P)
+	 */
 	if (unlikely(peer_id == OVPN_PEER_ID_UNDEF))
-		goto drop;
-	peer = ovpn_peer_get_by_id(os->ovpn, peer_id);
+		peer = ovpn_peer_get_by_transp(os->ovpn, skb);
+	else
+		peer = ovpn_peer_get_by_id(os->ovpn, peer_id);
 	if (unlikely(!peer)) {
 		net_dbg_ratelimited("%s: data from unknown peer %u\n",
 				    netdev_name(os->ovpn->dev), peer_id);

@@ -45,5 +45,20 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 void tunnel_persist_release(struct tunnel_persist *persist);
 /* Close the tun device and undo its routes (server mode uses it too). */
 void tunnel_persist_release_tun(struct tunnel_persist *persist);
+/*
+ * Open the tun device into persist, or keep the one an earlier instance
+ * left open (--persist-tun; says so). Returns 1 when opened now and still
+ * to be configured (addresses, scripts, routes: the caller's order), 0 when
+ * kept, -errno. Server mode uses it too.
+ */
+int tunnel_persist_open_tun(struct tunnel_persist *persist, const struct options *o);
+
+struct event_loop;
+
+/* Both modes answer the same signals (SIGUSR2: the caller logs statistics). */
+int tunnel_signals_init(struct event_loop *loop, void (*on_signal)(struct event_loop *, int));
+/* What SIGTERM, SIGINT, SIGHUP or SIGUSR1 asks for, with the signal's name
+ * as the reason; false for any other signal. */
+bool tunnel_signal_end(int signo, enum tunnel_end *end, const char **name);
 
 #endif

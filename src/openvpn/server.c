@@ -1,39 +1,33 @@
 /*
- * Server mode: the event loop, the transports (UDP socket or TCP listener
- * plus one connection per client), the userspace data path between the tun
- * device and the clients, new clients, signals, status and pool files.
+ * Server mode: the transports (UDP socket or TCP listener plus one
+ * connection per client), the userspace data path between the tun device
+ * and the clients, and new clients. Setup, signals and teardown are in
+ * server_run.c, the status and pool files in server_status.c.
  *
  * Receive: datagrams in batches -> DATA_V2 by peer-id, everything else by
  * source address -> decrypt -> source address check -> tun, or straight to
  * another client with --client-to-client. Send: tun reads in batches ->
  * destination lookup (host address or iroute) -> encrypt -> one sendmmsg.
  */
-#include "server.h"
+#include "server_int.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "addr.h"
-#include "compat.h"
 #include "buf.h"
+#include "buf_batch.h"
 #include "comp.h"
 #include "cookie.h"
 #include "crypto.h"
+#include "ip_pkt.h"
 #include "peer.h"
 #include "ping.h"
-#include "pool.h"
-#include "process.h"
-#include "route.h"
 #include "ssl.h"
-#include "ssl_openssl.h"
-#include "status.h"
 #include "tun.h"
-#include "version.h"
 
 void server_end(struct server *srv, enum tunnel_end end, const char *reason)
 {
@@ -105,36 +99,10 @@ void server_send_payload(struct server *srv, struct peer *p, struct buf *b)
 
 /* ---- client -> server ---------------------------------------------------------- */
 
-static bool is_ip_packet(const struct buf *b)
-{
-	uint8_t v;
-
-	if (buf_len(b) < 20)
-		return false;
-	v = buf_data(b)[0] >> 4;
-	return v == 4 || (v == 6 && buf_len(b) >= 40);
-}
-
-/* IPv4 source at 12, destination at 16; IPv6 at 8 and 24. */
-static int ip_family(const uint8_t *pkt)
-{
-	return (pkt[0] >> 4) == 4 ? AF_INET : AF_INET6;
-}
-
-static const uint8_t *ip_src(const uint8_t *pkt)
-{
-	return ip_family(pkt) == AF_INET ? pkt + 12 : pkt + 8;
-}
-
-static const uint8_t *ip_dst(const uint8_t *pkt)
-{
-	return ip_family(pkt) == AF_INET ? pkt + 16 : pkt + 24;
-}
-
 /* A client may only send from its own VPN addresses and its iroutes. */
 static bool source_is_peer(struct server *srv, struct peer *p, const uint8_t *pkt)
 {
-	return ptab_route_lookup(&srv->tab, ip_family(pkt), ip_src(pkt)) == p;
+	return ptab_route_lookup(&srv->tab, ip_pkt_family(pkt), ip_pkt_src(pkt)) == p;
 }
 
 /* A decrypted payload from a client: ping, OCC exit or an IP packet. */
@@ -163,7 +131,7 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 		}
 		return;
 	}
-	if (!is_ip_packet(b)) {
+	if (!ip_pkt_valid(b)) {
 		srv->st.drop_not_ip++;
 		return;
 	}
@@ -173,11 +141,11 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 		srv->st.drop_spoofed++;
 		msg_ratelimited(&srv->rl_drop, D_PACKET,
 				"MULTI: bad source address from client [%s], packet dropped",
-				inet_ntop(ip_family(pkt), ip_src(pkt), a, sizeof(a)));
+				inet_ntop(ip_pkt_family(pkt), ip_pkt_src(pkt), a, sizeof(a)));
 		return;
 	}
 	if (srv->o->client_to_client) {
-		to = ptab_route_lookup(&srv->tab, ip_family(pkt), ip_dst(pkt));
+		to = ptab_route_lookup(&srv->tab, ip_pkt_family(pkt), ip_pkt_dst(pkt));
 		if (to && to != p) {
 			server_send_payload(srv, to, b);
 			return;
@@ -402,20 +370,12 @@ static void server_udp_packet(struct server *srv, struct buf *b, const struct so
 		server_control_in(p, b);
 }
 
-static void server_reset_rx(struct server *srv)
-{
-	unsigned i;
-
-	for (i = 0; i < SERVER_BATCH; i++)
-		buf_reset(&srv->rx[i], BUF_HEADROOM);
-}
-
 static void server_udp_readable(struct server *srv)
 {
 	int n, i;
 
 	do {
-		server_reset_rx(srv);
+		buf_batch_reset(srv->rx, SERVER_BATCH);
 		n = link_udp_recv_batch(&srv->link, srv->rx, srv->from, SERVER_BATCH);
 		if (n < 0) {
 			msg_ratelimited(&srv->rl_link, M_WARN, "read UDP: %s", strerror(-n));
@@ -478,7 +438,7 @@ static void server_tcp_ready(struct event_handler *h, uint32_t events)
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
 	do {
-		server_reset_rx(srv);
+		buf_batch_reset(srv->rx, SERVER_BATCH);
 		n = link_tcp_recv_batch(&p->tcp, srv->rx, SERVER_BATCH);
 		if (n < 0) {
 			if (n != -EAGAIN)
@@ -528,7 +488,7 @@ static void server_tcp_accept(struct server *srv)
 	}
 }
 
-static void server_link_ready(struct event_handler *h, uint32_t events)
+void server_link_ready(struct event_handler *h, uint32_t events)
 {
 	struct server *srv = container_of(h, struct server, link_h);
 
@@ -541,7 +501,7 @@ static void server_link_ready(struct event_handler *h, uint32_t events)
 
 /* ---- tun -> clients ---------------------------------------------------------------- */
 
-static void server_tun_readable(struct event_handler *h, uint32_t events)
+void server_tun_readable(struct event_handler *h, uint32_t events)
 {
 	struct server *srv = container_of(h, struct server, tun_h);
 	struct buf *pkts[SERVER_BATCH];
@@ -565,8 +525,8 @@ static void server_tun_readable(struct event_handler *h, uint32_t events)
 			break;
 		}
 		srv->st.tun_read_bytes += buf_len(b);
-		if (!is_ip_packet(b) ||
-		    !(p = ptab_route_lookup(&srv->tab, ip_family(buf_data(b)), ip_dst(buf_data(b))))) {
+		if (!ip_pkt_valid(b) ||
+		    !(p = ptab_route_lookup(&srv->tab, ip_pkt_family(buf_data(b)), ip_pkt_dst(buf_data(b))))) {
 			srv->st.drop_no_route++;
 			continue;
 		}
@@ -593,431 +553,4 @@ static void server_tun_readable(struct event_handler *h, uint32_t events)
 		srv->st.link_write_bytes += buf_len(pkts[i]);
 		ping_note_sent(&dest[i]->ping, event_now_ms());
 	}
-}
-
-/* ---- status and pool files ------------------------------------------------------------ */
-
-void server_status_changed(struct server *srv)
-{
-	(void)srv;	/* the file follows on its interval, as 2.6 */
-}
-
-static void server_write_status(struct server *srv)
-{
-	uint32_t n = srv->n_connected, nc = 0, nr = 0;
-	struct status_client *cl = calloc(n ? n : 1, sizeof(*cl));
-	struct status_route *rt = calloc(n ? (size_t)n * PEER_MAX_ROUTES : 1, sizeof(*rt));
-	char (*real)[ADDR_STRLEN] = calloc(n ? n : 1, sizeof(*real));
-	char (*virt)[64] = calloc(n ? (size_t)n * PEER_MAX_ROUTES : 1, sizeof(*virt));
-	struct status_server s;
-	struct peer *p;
-	int i;
-
-	if (!cl || !rt || !real || !virt)
-		goto out;
-	server_dco_sync_stats(srv);	/* per-client kernel byte counts */
-	for (p = srv->peers; p && nc < n; p = p->next) {
-		if (p->state != PEER_CONNECTED)
-			continue;
-		status_real_addr(p->tcp_mode ? &p->tcp.peer : &p->addr.addr, real[nc],
-				 sizeof(real[nc]));
-		cl[nc] = (struct status_client) {
-			.common_name = p->cn, .real_addr = real[nc],
-			.has_v4 = p->has_v4, .v4 = p->v4, .has_v6 = p->has_v6, .v6 = p->v6,
-			.bytes_in = p->bytes_in, .bytes_out = p->bytes_out,
-			.connected_since = p->connected_since, .client_id = p->id,
-			.peer_id = p->id, .cipher = p->ssl.neg.cipher,
-		};
-		for (i = 0; i < p->n_routes; i++) {
-			const struct vprefix *k = &p->routes[i].key;
-
-			if ((k->family == AF_INET && k->bits == 32) ||
-			    (k->family == AF_INET6 && k->bits == 128))
-				inet_ntop(k->family, k->addr, virt[nr], sizeof(virt[nr]));
-			else
-				vprefix_to_str(k, virt[nr], sizeof(virt[nr]));
-			rt[nr] = (struct status_route) {
-				.virt = virt[nr], .common_name = p->cn, .real_addr = real[nc],
-				.last_ref = p->connected_since,
-			};
-			nr++;
-		}
-		nc++;
-	}
-	s = (struct status_server) {
-		.title = version_title(), .now = time(NULL), .clients = cl, .n_clients = nc,
-		.routes = rt, .n_routes = nr, .dco_enabled = srv->dco,
-	};
-	status_write_file(&s, srv->o->status_version, srv->o->status_file);
-out:
-	free(cl);
-	free(rt);
-	free(real);
-	free(virt);
-}
-
-static void server_status_due(struct timer *tm)
-{
-	struct server *srv = container_of(tm, struct server, status_timer);
-
-	server_write_status(srv);
-	timer_arm(&srv->loop, tm, (uint64_t)srv->o->status_secs * 1000);
-}
-
-static void server_persist_due(struct timer *tm)
-{
-	struct server *srv = container_of(tm, struct server, persist_timer);
-
-	pool_persist_save(srv->pool, srv->o->pool_persist_file);
-	timer_arm(&srv->loop, tm, (uint64_t)srv->o->pool_persist_secs * 1000);
-}
-
-/* ---- signals ------------------------------------------------------------------------ */
-
-static void server_log_stats(const struct server *srv)
-{
-	const struct server_stats *st = &srv->st;
-
-	msg(M_INFO, "SERVER STATISTICS: %u clients connected, %u in handshake, %llu since start",
-	    srv->n_connected, srv->n_handshake, (unsigned long long)st->clients_total);
-	msg(M_INFO, "TUN/TAP read bytes,%llu", (unsigned long long)st->tun_read_bytes);
-	msg(M_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)st->tun_write_bytes);
-	msg(M_INFO, "TCP/UDP read bytes,%llu", (unsigned long long)st->link_read_bytes);
-	msg(M_INFO, "TCP/UDP write bytes,%llu", (unsigned long long)st->link_write_bytes);
-	msg(M_INFO, "Dropped: no route %llu, unknown source %llu, bad peer-id %llu, spoofed source %llu, not IP %llu, tun write %llu, refused new %llu",
-	    (unsigned long long)st->drop_no_route, (unsigned long long)st->drop_unknown_source,
-	    (unsigned long long)st->drop_bad_peer_id, (unsigned long long)st->drop_spoofed,
-	    (unsigned long long)st->drop_not_ip, (unsigned long long)st->drop_tun_write,
-	    (unsigned long long)st->refused_new);
-}
-
-static void server_exit_due(struct timer *tm)
-{
-	struct server *srv = container_of(tm, struct server, exit_timer);
-
-	server_end(srv, TUNNEL_EXIT, "exit-with-notification");
-}
-
-/* --explicit-exit-notify: tell every client to reconnect (2 = elsewhere). */
-static void server_exit_requested(struct server *srv, const char *reason)
-{
-	struct peer *p;
-
-	if (srv->o->explicit_exit_notify <= 0 || timer_pending(&srv->exit_timer)) {
-		server_end(srv, TUNNEL_EXIT, reason);
-		return;
-	}
-	msg(M_INFO, "%s received, sending exit notification to the clients", reason);
-	for (p = srv->peers; p; p = p->next) {
-		if (p->state != PEER_CONNECTED)
-			continue;
-		ssl_send_control_message(&p->ssl, srv->o->explicit_exit_notify >= 2 ?
-					 "RESTART,[N]" : "RESTART");
-		peer_ssl_reschedule(p);
-	}
-	timer_arm(&srv->loop, &srv->exit_timer, 2000);
-}
-
-static void server_signal(struct event_loop *loop, int signo)
-{
-	struct server *srv = container_of(loop, struct server, loop);
-
-	switch (signo) {
-	case SIGTERM:
-		server_exit_requested(srv, "SIGTERM");
-		break;
-	case SIGINT:
-		server_exit_requested(srv, "SIGINT");
-		break;
-	case SIGHUP:
-		server_end(srv, TUNNEL_RESTART_HARD, "SIGHUP");
-		break;
-	case SIGUSR1:
-		server_end(srv, TUNNEL_RESTART_SOFT, "SIGUSR1");
-		break;
-	case SIGUSR2:
-		server_log_stats(srv);
-		if (srv->o->status_file)
-			server_write_status(srv);
-		break;
-	}
-}
-
-/* ---- setup ------------------------------------------------------------------------- */
-
-static int server_open_tun(struct server *srv)
-{
-	struct tunnel_persist *p = srv->persist;
-	const struct options *o = srv->o;
-	int ret;
-
-	/* DCO: an ovpn-dco interface in MP mode instead (server_dco.c) */
-	ret = server_dco_open(srv);
-	if (ret <= 0)
-		return ret;
-	if (!p->tun_open) {
-		struct tun_config cfg = { .dev = o->dev, .dev_type = o->dev_type,
-					  .dev_node = o->dev_node };
-
-		tun_init(&p->tun);
-		route_state_init(&p->routes);
-		ret = tun_open(&p->tun, &cfg);
-		if (ret < 0)
-			return ret;
-		p->tun_open = true;
-		msg(M_INFO, "TUN/TAP device %s opened", p->tun.ifname);
-		ret = route_ifconfig_apply(o, p->tun.ifindex, &p->routes);
-		if (ret == 0)
-			ret = route_apply(o, p->tun.ifindex, &p->routes);
-		if (ret == 0 && script_tunnel_up(o, p->tun.ifname, false) != 0) {
-			msg(M_ERR, "--up script failed: exiting");
-			ret = -EPERM;
-		}
-		if (ret < 0)
-			return ret;
-	} else {
-		msg(M_INFO, "Preserving previous TUN/TAP instance: %s", p->tun.ifname);
-	}
-	srv->tun = &p->tun;
-	return event_add(&srv->loop, srv->tun->fd, EPOLLIN, &srv->tun_h);
-}
-
-static int server_open_pool(struct server *srv)
-{
-	const struct options *o = srv->o;
-	enum pool_topology topo = o->topology == TOP_SUBNET ? POOL_TOPO_SUBNET :
-				  o->topology == TOP_P2P ? POOL_TOPO_P2P : POOL_TOPO_NET30;
-	struct pool_config cfg = { .topology = topo, .duplicate_cn = o->duplicate_cn };
-	int ret;
-
-	if (o->server_set && !o->server_nopool) {
-		ret = pool_config_server(&cfg, topo, o->server_net, o->server_mask, NULL);
-		if (ret < 0)
-			return ret;
-	} else if (o->pool_set) {
-		cfg.has_v4 = true;
-		cfg.v4_start = o->pool_start;
-		cfg.v4_end = o->pool_end;
-		cfg.v4_netmask = o->pool_netmask;
-	}
-	if (o->server_ipv6_set) {
-		ret = pool_config_server_ipv6(&cfg, &o->server_ipv6, (unsigned)o->server_ipv6_bits,
-					      NULL);
-		if (ret < 0)
-			return ret;
-	} else if (o->pool_ipv6_set) {
-		cfg.has_v6 = true;
-		cfg.v6_base = o->pool_ipv6;
-		cfg.v6_bits = (unsigned)o->pool_ipv6_bits;
-	}
-	if (!cfg.has_v4 && !cfg.has_v6)
-		return 0;
-	ret = pool_init(&srv->pool, &cfg);
-	if (ret < 0)
-		return ret;
-	if (o->pool_persist_file) {
-		ret = pool_persist_load(srv->pool, o->pool_persist_file);
-		if (ret < 0)
-			msg(M_WARN, "ifconfig-pool-persist: cannot read %s: %s",
-			    o->pool_persist_file, strerror(-ret));
-	}
-	return 0;
-}
-
-static int server_open_transport(struct server *srv)
-{
-	const struct options *o = srv->o;
-	struct sockaddr_any local;
-	int family = proto_family(o->proto);
-	int ret;
-
-	ret = addr_resolve(o->local, o->lport, family == AF_UNSPEC ? AF_INET6 : family,
-			   srv->tcp ? SOCK_STREAM : SOCK_DGRAM, true, &local, 1);
-	if (ret < 0 && family == AF_UNSPEC)
-		ret = addr_resolve(o->local, o->lport, AF_INET, srv->tcp ? SOCK_STREAM : SOCK_DGRAM,
-				   true, &local, 1);
-	if (ret < 0) {
-		msg(M_ERR, "cannot resolve the local address %s:%s: %s", o->local ? o->local : "",
-		    o->lport, strerror(-ret));
-		return ret;
-	}
-	srv->lopts = (struct link_opts) { .sndbuf = o->sndbuf, .rcvbuf = o->rcvbuf,
-					  .mark = o->mark, .ipv6_only = o->bind_ipv6_only };
-	if (srv->tcp)
-		ret = link_tcp_listen(&srv->link, &local, addr_family(&local), &srv->lopts);
-	else
-		ret = link_udp_open(&srv->link, &local, addr_family(&local), &srv->lopts);
-	if (ret < 0)
-		return ret;
-	return event_add(&srv->loop, link_fd(&srv->link), EPOLLIN, &srv->link_h);
-}
-
-static int server_local_addresses(struct server *srv)
-{
-	const struct options *o = srv->o;
-	char text[INET6_ADDRSTRLEN + 8], *slash;
-
-	if (o->ifconfig_local && inet_pton(AF_INET, o->ifconfig_local, &srv->local_v4) == 1)
-		srv->has_local_v4 = true;
-	if (o->ifconfig_ipv6_local) {
-		snprintf(text, sizeof(text), "%s", o->ifconfig_ipv6_local);
-		slash = strchr(text, '/');
-		if (slash)
-			*slash = '\0';
-		srv->has_local_v6 = inet_pton(AF_INET6, text, &srv->local_v6) == 1;
-	}
-	return 0;
-}
-
-static int server_setup(struct server *srv)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
-	const struct options *o = srv->o;
-	unsigned i;
-	int ret;
-
-	ret = event_loop_init(&srv->loop);
-	if (ret == 0)
-		ret = event_signals(&srv->loop, sigs, ARRAY_SIZE(sigs), server_signal);
-	if (ret < 0)
-		return ret;
-	srv->tcp = proto_is_tcp(o->proto);
-	srv->tun_h.cb = server_tun_readable;
-	srv->link_h.cb = server_link_ready;
-	srv->rl_drop = (struct ratelimit)RATELIMIT_INIT(10000, 5);
-	srv->rl_new = (struct ratelimit)RATELIMIT_INIT(10000, 5);
-	srv->rl_link = (struct ratelimit)RATELIMIT_INIT(10000, 5);
-	timer_init(&srv->status_timer, server_status_due);
-	timer_init(&srv->persist_timer, server_persist_due);
-	timer_init(&srv->exit_timer, server_exit_due);
-	ret = ptab_init(&srv->tab, (uint32_t)o->max_clients + 64);
-	if (ret < 0)
-		return ret;
-	if (srv->persist->tls_ctx) {
-		srv->tls_ctx = srv->persist->tls_ctx;
-	} else {
-		ret = ssl_ctx_new(o, &srv->tls_ctx);
-		if (ret < 0)
-			return ret;
-		if (o->persist_key)
-			srv->persist->tls_ctx = srv->tls_ctx;
-	}
-	ret = ssl_wrap_config(o, &srv->wcfg, &srv->wrap_key);
-	if (ret < 0)
-		return ret;
-	if (srv->wcfg.mode != TLS_WRAP_NONE)
-		srv->wcfg.key = &srv->wrap_key;
-	ret = tls_wrap_init(&srv->prewrap, &srv->wcfg);
-	if (ret == 0)
-		ret = cookie_init(&srv->cookies);
-	if (ret < 0)
-		return ret;
-	env_set_init(&srv->base_env);
-	ret = script_env_from_options(&srv->base_env, o);
-	if (ret < 0)
-		return ret;
-	srv->sctx = (struct script_ctx) { .security = o->script_security,
-					  .tmp_dir = script_tmp_dir(o->tmp_dir),
-					  .base = &srv->base_env };
-	srv->mem = malloc((size_t)2 * SERVER_BATCH * BUF_SIZE);
-	if (!srv->mem)
-		return -ENOMEM;
-	for (i = 0; i < SERVER_BATCH; i++) {
-		buf_init(&srv->rx[i], srv->mem + (size_t)i * BUF_SIZE, BUF_SIZE, BUF_HEADROOM);
-		buf_init(&srv->tx[i], srv->mem + (size_t)(SERVER_BATCH + i) * BUF_SIZE, BUF_SIZE,
-			 BUF_HEADROOM);
-	}
-	return server_local_addresses(srv);
-}
-
-static int server_drop_privileges(struct server *srv)
-{
-	return process_drop_once(srv->o->user, srv->o->group, srv->o->chroot_dir,
-				 &srv->persist->privs_dropped);
-}
-
-static int server_start(struct server *srv)
-{
-	const struct options *o = srv->o;
-	int ret;
-
-	ret = server_open_pool(srv);
-	if (ret == 0)
-		ret = server_open_tun(srv);
-	if (ret == 0)
-		ret = server_open_transport(srv);
-	if (ret == 0)
-		ret = server_drop_privileges(srv);
-	if (ret < 0)
-		return ret;
-	if (o->status_file)
-		timer_arm(&srv->loop, &srv->status_timer, 0);
-	if (srv->pool && o->pool_persist_file && o->pool_persist_secs > 0)
-		timer_arm(&srv->loop, &srv->persist_timer, (uint64_t)o->pool_persist_secs * 1000);
-	msg(M_INFO, "Initialization Sequence Completed");
-	srv->persist->restarts = 0;
-	return 0;
-}
-
-static void server_teardown(struct server *srv)
-{
-	if (srv->o->status_file && srv->end != TUNNEL_FATAL)
-		server_write_status(srv);
-	while (srv->peers)
-		peer_free(srv->peers);
-	server_dco_teardown(srv);
-	if (srv->pool && srv->o->pool_persist_file)
-		pool_persist_save(srv->pool, srv->o->pool_persist_file);
-	if (srv->tun)
-		event_del(&srv->loop, srv->tun->fd);
-	link_close(&srv->link);
-	tls_wrap_free(&srv->prewrap);
-	cookie_free(&srv->cookies);
-	keyfile_wipe(&srv->wrap_key);
-	if (srv->tls_ctx && srv->tls_ctx != srv->persist->tls_ctx)
-		ssl_ctx_free(srv->tls_ctx);
-	pool_free(srv->pool);
-	ptab_free(&srv->tab);
-	event_loop_free(&srv->loop);
-	free(srv->mem);
-	if (srv->end != TUNNEL_RESTART_SOFT || !srv->o->persist_tun) {
-		if (srv->persist->tun_open)
-			script_tunnel_down(srv->o, srv->persist->tun.ifname, false,
-					   srv->end_reason ? srv->end_reason : "");
-		tunnel_persist_release_tun(srv->persist);
-	}
-	env_set_free(&srv->base_env);
-}
-
-enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persist)
-{
-	struct server *srv = calloc(1, sizeof(*srv));
-	enum tunnel_end end;
-
-	if (!srv) {
-		msg(M_ERR, "out of memory");
-		return TUNNEL_FATAL;
-	}
-	srv->o = o;
-	srv->persist = persist;
-	srv->end = TUNNEL_FATAL;
-	if (server_setup(srv) < 0 || server_start(srv) < 0) {
-		srv->end = TUNNEL_FATAL;
-		srv->end_reason = "setup";
-	} else {
-		srv->end = TUNNEL_EXIT;
-		event_loop_run(&srv->loop);
-		if (srv->end == TUNNEL_RESTART_SOFT || srv->end == TUNNEL_RESTART_HARD)
-			msg(M_INFO, "%s[%s,%s] received, process restarting",
-			    srv->end_reason ? srv->end_reason : "signal",
-			    srv->end == TUNNEL_RESTART_HARD ? "hard" : "soft", "server");
-		else
-			msg(M_INFO, "%s received, process exiting",
-			    srv->end_reason ? srv->end_reason : "signal");
-		server_log_stats(srv);
-	}
-	server_teardown(srv);
-	end = srv->end;
-	free(srv);
-	return end;
 }

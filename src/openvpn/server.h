@@ -85,7 +85,7 @@ void server_end(struct server *srv, enum tunnel_end end, const char *reason);
 void server_send_to_peer(struct server *srv, struct peer *p, struct buf *b);
 /* For peer.c: frame, encrypt and send a data-channel payload (pings). */
 void server_send_payload(struct server *srv, struct peer *p, struct buf *b);
-/* The pool, for peer.c (NULL without one). */
+/* For peer.c: a client came or went (server_status.c). */
 void server_status_changed(struct server *srv);
 
 #endif

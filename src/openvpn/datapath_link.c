@@ -1,0 +1,239 @@
+/*
+ * Point-to-point instance: its transport. The --remote to try (in order,
+ * or shuffled by --remote-random), name resolution, the UDP socket, the TCP
+ * client connection and the TCP server's single accepted connection.
+ */
+#include "datapath_int.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "crypto.h"
+#include "script.h"
+
+static const struct remote_entry *tunnel_current_remote(struct tunnel *t)
+{
+	struct tunnel_persist *p = t->persist;
+	int n = t->o->n_remotes;
+	int i;
+
+	if (n == 0)
+		return NULL;
+	if (!p->order_ready) {
+		/* --remote-random: one shuffle per process start, as 2.6 */
+		for (i = 0; i < n; i++)
+			p->order[i] = (uint8_t)i;
+		for (i = n - 1; t->o->remote_random && i > 0; i--) {
+			uint32_t r;
+			uint8_t tmp;
+
+			crypto_rand_bytes(&r, sizeof(r));
+			r %= (uint32_t)(i + 1);
+			tmp = p->order[i];
+			p->order[i] = p->order[r];
+			p->order[r] = tmp;
+		}
+		p->order_ready = true;
+	}
+	return &t->o->remotes[p->order[p->remote_index % n]];
+}
+
+static int tunnel_resolve_remote(struct tunnel *t, int family, int socktype)
+{
+	const struct remote_entry *r = tunnel_current_remote(t);
+	const char *port;
+	int ret;
+
+	if (!r)
+		return 0;
+	port = r->port ? r->port : t->o->rport;
+	ret = addr_resolve(r->host, port, family, socktype, false, &t->remote, 1);
+	if (ret <= 0) {
+		msg(M_ERR, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r->host, port,
+		    ret < 0 ? strerror(-ret) : "no address");
+		t->resolve_failed = true;
+		return ret < 0 ? ret : -EHOSTUNREACH;
+	}
+	t->persist->resolve_fail_since = 0;
+	t->remote_known = true;
+	return 0;
+}
+
+static int tunnel_resolve_local(struct tunnel *t, struct sockaddr_any *local, int family,
+				int socktype)
+{
+	int ret = addr_resolve(t->o->local, t->o->lport, family, socktype, true, local, 1);
+
+	if (ret <= 0) {
+		msg(M_ERR, "RESOLVE: Cannot resolve local address %s:%s",
+		    t->o->local ? t->o->local : "[wildcard]", t->o->lport);
+		return ret < 0 ? ret : -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+static int tunnel_open_udp(struct tunnel *t)
+{
+	struct sockaddr_any local;
+	int family = proto_family(t->o->proto);
+	int ret;
+
+	ret = tunnel_resolve_remote(t, family, SOCK_DGRAM);
+	if (ret < 0)
+		return ret;
+	/* With a remote, the socket takes its family unless --local says otherwise. */
+	if (t->remote_known && family == AF_UNSPEC && !t->o->local)
+		family = addr_family(&t->remote);
+	if (t->o->bind_local) {
+		ret = tunnel_resolve_local(t, &local, family, SOCK_DGRAM);
+		if (ret < 0)
+			return ret;
+	}
+	ret = link_udp_open(&t->link, t->o->bind_local ? &local : NULL, family, &t->lopts);
+	if (ret < 0) {
+		msg(M_ERR, "UDP socket: %s", strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+void tunnel_connect_timeout(struct timer *tm)
+{
+	struct tunnel *t = container_of(tm, struct tunnel, connect_timer);
+	char a[96];
+
+	if (!t->link.connecting)
+		return;
+	msg(M_INFO, "TCP: connect to %s timed out after %d s (--connect-timeout)",
+	    addr_to_str(&t->remote, a, sizeof(a)), t->o->connect_timeout);
+	tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-failed");
+}
+
+void tunnel_tcp_connected(struct tunnel *t)
+{
+	char a[96];
+
+	timer_cancel(&t->loop, &t->connect_timer);
+
+	msg(M_INFO, "TCP connection established with %s", addr_to_str(&t->link.peer, a, sizeof(a)));
+	t->remote = t->link.peer;
+	t->remote_known = true;
+	addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
+	if (t->tls_mode) {
+		/* the TCP server waits for the client's reset */
+		tunnel_ssl_begin(t, !proto_is_tcp_server(t->o->proto));
+		return;
+	}
+	t->peer_seen = true;
+	ping_start_receive_timer(&t->ping);
+	script_ipchange(t->o, &t->remote);
+	tunnel_mark_up(t);
+}
+
+void tunnel_listener_ready(struct event_handler *h, uint32_t events)
+{
+	struct tunnel *t = container_of(h, struct tunnel, listen_h);
+	int ret;
+
+	if (link_is_open(&t->link)) {
+		struct link extra = { 0 };
+
+		/* P2P carries one connection; later ones are refused. */
+		if (link_tcp_accept(&t->listener, &extra) == 0) {
+			char a[96];
+
+			msg_ratelimited(&t->rl_peer, M_WARN, "TCP: refusing second connection from %s",
+					addr_to_str(&extra.peer, a, sizeof(a)));
+			link_close(&extra);
+		}
+		return;
+	}
+	ret = link_tcp_accept(&t->listener, &t->link);
+	if (ret == -EAGAIN)
+		return;
+	if (ret < 0) {
+		msg(M_WARN, "TCP: accept failed: %s", strerror(-ret));
+		return;
+	}
+	t->link_events = EPOLLIN;
+	event_add(&t->loop, link_fd(&t->link), EPOLLIN, &t->link_h);
+	tunnel_tcp_connected(t);
+}
+
+static int tunnel_open_tcp_server(struct tunnel *t)
+{
+	struct sockaddr_any local;
+	int family = proto_family(t->o->proto);
+	int ret;
+
+	ret = tunnel_resolve_local(t, &local, family, SOCK_STREAM);
+	if (ret < 0)
+		return ret;
+	ret = link_tcp_listen(&t->listener, &local, family, &t->lopts);
+	if (ret < 0) {
+		char a[96];
+
+		msg(M_ERR, "TCP: listen on %s failed: %s", addr_to_str(&local, a, sizeof(a)),
+		    strerror(-ret));
+		return ret;
+	}
+	msg(M_INFO, "Listening for incoming TCP connection on %s",
+	    addr_to_str(&t->listener.local, (char[96]){ 0 }, 96));
+	return event_add(&t->loop, link_fd(&t->listener), EPOLLIN, &t->listen_h);
+}
+
+static int tunnel_open_tcp_client(struct tunnel *t)
+{
+	struct sockaddr_any local;
+	char a[96];
+	int family = proto_family(t->o->proto);
+	int ret;
+
+	ret = tunnel_resolve_remote(t, family, SOCK_STREAM);
+	if (ret < 0)
+		return ret;
+	if (!t->remote_known) {
+		msg(M_ERR, "TCP client mode needs --remote");
+		return -EINVAL;
+	}
+	if (t->o->bind_local && t->o->local) {
+		ret = tunnel_resolve_local(t, &local, addr_family(&t->remote), SOCK_STREAM);
+		if (ret < 0)
+			return ret;
+	}
+	msg(M_INFO, "Attempting to establish TCP connection with %s",
+	    addr_to_str(&t->remote, a, sizeof(a)));
+	ret = link_tcp_connect(&t->link, &t->remote,
+			       t->o->bind_local && t->o->local ? &local : NULL, &t->lopts);
+	if (ret < 0 && ret != -EINPROGRESS) {
+		msg(M_INFO, "TCP: connect to %s failed: %s", a, strerror(-ret));
+		return ret;
+	}
+	t->link_events = EPOLLIN | EPOLLOUT;
+	ret = event_add(&t->loop, link_fd(&t->link), t->link_events, &t->link_h);
+	if (ret == 0 && !t->link.connecting)
+		tunnel_tcp_connected(t);
+	else if (ret == 0 && t->o->connect_timeout > 0)
+		timer_arm(&t->loop, &t->connect_timer, (uint64_t)t->o->connect_timeout * 1000);
+	return ret;
+}
+
+int tunnel_open_transport(struct tunnel *t)
+{
+	int ret;
+
+	t->lopts.sndbuf = t->o->sndbuf;
+	t->lopts.rcvbuf = t->o->rcvbuf;
+	t->lopts.mark = t->o->mark;
+	t->lopts.ipv6_only = t->o->bind_ipv6_only;
+	if (proto_is_tcp_server(t->o->proto))
+		return tunnel_open_tcp_server(t);
+	if (proto_is_tcp(t->o->proto))
+		return tunnel_open_tcp_client(t);
+	ret = tunnel_open_udp(t);
+	if (ret < 0)
+		return ret;
+	t->link_events = EPOLLIN;
+	return event_add(&t->loop, link_fd(&t->link), EPOLLIN, &t->link_h);
+}

@@ -314,15 +314,17 @@ int server_dco_open(struct server *srv)
 			return 1;
 		}
 		msg(M_INFO, "DCO device %s opened", dco_ifname(p->dco));
+		/* 2.6's order: addresses, --up, routes, --route-up */
 		ret = route_ifconfig_apply(o, dco_ifindex(p->dco), &p->routes);
-		if (ret == 0)
-			ret = apply_routes(o, dco_ifindex(p->dco), &p->routes);
 		if (ret == 0 && script_tunnel_up(o, dco_ifname(p->dco), false) != 0) {
 			msg(M_ERR, "--up script failed: exiting");
 			ret = -EPERM;
 		}
+		if (ret == 0)
+			ret = apply_routes(o, dco_ifindex(p->dco), &p->routes);
 		if (ret < 0)
 			return ret;
+		script_route_up(o, dco_ifname(p->dco));
 	}
 	srv->dco = true;
 	srv->dco_h.cb = server_dco_readable;

@@ -84,13 +84,16 @@ static int server_open_tun(struct server *srv)
 		return ret;
 	ret = tunnel_persist_open_tun(p, o);
 	if (ret == 1) {
+		/* 2.6's order, as in P2P: addresses, --up, routes, --route-up */
 		ret = route_ifconfig_apply(o, p->tun.ifindex, &p->routes);
-		if (ret == 0)
-			ret = route_apply(o, p->tun.ifindex, &p->routes);
 		if (ret == 0 && script_tunnel_up(o, p->tun.ifname, false) != 0) {
 			msg(M_ERR, "--up script failed: exiting");
 			ret = -EPERM;
 		}
+		if (ret == 0)
+			ret = route_apply(o, p->tun.ifindex, &p->routes);
+		if (ret == 0)
+			script_route_up(o, p->tun.ifname);
 	}
 	if (ret < 0)
 		return ret;

@@ -223,6 +223,9 @@ esac
 exit 0
 EOS
 	printf '#!/bin/sh\necho "$1 $2 $3" >>"%s/learn.log"\n' "$WORK" >"$WORK/la.sh"
+	# --up and --route-up in server mode, in 2.6's order (routes after --up)
+	printf '#!/bin/sh\necho "up $1" >>"%s/order.log"\n' "$WORK" >"$WORK/up.sh"
+	printf '#!/bin/sh\necho "route-up $dev" >>"%s/order.log"\n' "$WORK" >"$WORK/rup.sh"
 	printf '#!/bin/sh\necho "$common_name $bytes_received $bytes_sent $ifconfig_pool_remote_ip" >>"%s/disc.log"\n' \
 		"$WORK" >"$WORK/cd.sh"
 	chmod +x "$WORK"/*.sh
@@ -231,13 +234,19 @@ EOS
 	printf 'Test-Client-3\nwrong\n' >"$WORK/up2-bad.txt"
 	printf 'Test-Client-3\nsecret-Test-Client-3\n' >"$WORK/up2.txt"
 	server_conf scripts "script-security 2" "auth-user-pass-verify $WORK/auth.sh via-file" \
-		"client-connect $WORK/cc.sh" "client-disconnect $WORK/cd.sh" "learn-address $WORK/la.sh"
+		"client-connect $WORK/cc.sh" "client-disconnect $WORK/cd.sh" "learn-address $WORK/la.sh" \
+		"up $WORK/up.sh" "route-up $WORK/rup.sh"
 	client_conf deb0 client.crt client.key "auth-user-pass $WORK/up0.txt" "explicit-exit-notify 1"
 	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key" "auth-user-pass $WORK/up1.txt"
 	client_conf ours2bad "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2-bad.txt"
 	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2.txt" \
 		"explicit-exit-notify 1"
 	start_server scripts || { fail "scripts: our server did not start"; return; }
+	if [ "$(cut -d' ' -f1 "$WORK/order.log" 2>/dev/null | tr '\n' ,)" = "up,route-up," ]; then
+		pass "scripts: server ran --up, then --route-up ($(tr '\n' ';' <"$WORK/order.log"))"
+	else
+		fail "scripts: server --up/--route-up: $(cat "$WORK/order.log" 2>/dev/null)"
+	fi
 	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
 	start_client "$C1" deb1 "$DEBIAN_OPENVPN"; p1=$LAST_PID
 	start_client "$C2" ours2bad "$OPENVPN_BIN"; p2=$LAST_PID

@@ -201,9 +201,13 @@ int opt_verify_client_cert(struct options *o, const struct option_call *c)
 
 int opt_connect_freq(struct options *o, const struct option_call *c)
 {
-	int ret = options_arg_int(c, 1, 1, 1 << 20, &o->connect_freq_n);
+	bool initial = strcmp(c->argv[0], "connect-freq-initial") == 0;
+	int ret = options_arg_int(c, 1, 1, 1 << 20,
+				  initial ? &o->connect_freq_initial_n : &o->connect_freq_n);
 
-	return ret ? ret : options_arg_int(c, 2, 1, 366 * 24 * 3600, &o->connect_freq_secs);
+	return ret ? ret : options_arg_int(c, 2, 1, 366 * 24 * 3600,
+					   initial ? &o->connect_freq_initial_secs :
+					   &o->connect_freq_secs);
 }
 
 int opt_status(struct options *o, const struct option_call *c)
@@ -388,6 +392,7 @@ static int refuse_outside_server(const struct options *o)
 		{ o->client_config_dir != NULL, "--client-config-dir" },
 		{ o->ccd_exclusive, "--ccd-exclusive" },
 		{ o->connect_freq_n > 0, "--connect-freq" },
+		{ o->connect_freq_initial_n > 0, "--connect-freq-initial" },
 		{ o->ifconfig_push_set, "--ifconfig-push" },
 		{ o->ifconfig_ipv6_push_set, "--ifconfig-ipv6-push" },
 		{ o->verify_client_cert != VERIFY_CLIENT_REQUIRE, "--verify-client-cert" },
@@ -468,6 +473,10 @@ int options_finalize_server(struct options *o)
 	bad += check_server_basics(o);
 	if (o->max_clients == 0)
 		o->max_clients = 1024;
+	if (o->connect_freq_initial_n == 0) {
+		o->connect_freq_initial_n = 100;
+		o->connect_freq_initial_secs = 10;
+	}
 	if (o->status_version == 0)
 		o->status_version = 1;
 	if (o->status_file && o->status_secs == 0)

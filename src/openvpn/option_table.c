@@ -1958,7 +1958,7 @@ static const struct option_def option_table[] = {
 	{ "max-routes-per-client", "n", 1, 1, C, 0, opt_not_yet },
 	{ "stale-routes-check", "n [t]", 1, 2, C, 0, opt_not_yet },
 	{ "connect-freq", "n sec", 2, 2, C, 0, opt_connect_freq },
-	{ "connect-freq-initial", "n sec", 2, 2, C, 0, opt_not_yet },
+	{ "connect-freq-initial", "n sec", 2, 2, C, 0, opt_connect_freq },
 	{ "tcp-queue-limit", "n", 1, 1, C, 0, opt_not_yet },
 	{ "hash-size", "r v", 2, 2, C, 0, opt_inert },
 	{ "bcast-buffers", "n", 1, 1, C, 0, opt_inert },

@@ -347,6 +347,7 @@ struct options {
 	bool tcp_nodelay;           /* --tcp-nodelay: pushed as socket-flags */
 	char *client_config_dir;
 	int connect_freq_n, connect_freq_secs;   /* 0: unlimited */
+	int connect_freq_initial_n, connect_freq_initial_secs; /* default 100 per 10 s */
 	char *status_file;         /* --status FILE [secs] */
 	int status_secs;           /* default 60 */
 	int status_version;        /* default 1 */

@@ -187,6 +187,18 @@ static void server_control_in(struct peer *p, struct buf *b)
 /* ---- new clients ------------------------------------------------------------------ */
 
 /* Limits before any state is spent on a hard reset from a new address. */
+static bool rate_window_take(struct rate_window *w, uint64_t now, int n, int secs)
+{
+	if (now - w->start_ms >= (uint64_t)secs * 1000) {
+		w->start_ms = now;
+		w->count = 0;
+	}
+	if (w->count >= (uint32_t)n)
+		return false;
+	w->count++;
+	return true;
+}
+
 static bool server_may_accept(struct server *srv)
 {
 	const struct options *o = srv->o;
@@ -198,17 +210,11 @@ static bool server_may_accept(struct server *srv)
 				o->max_clients);
 		return false;
 	}
-	if (o->connect_freq_n > 0) {
-		if (now - srv->freq_window_start >= (uint64_t)o->connect_freq_secs * 1000) {
-			srv->freq_window_start = now;
-			srv->freq_count = 0;
-		}
-		if (srv->freq_count >= (uint32_t)o->connect_freq_n) {
-			msg_ratelimited(&srv->rl_new, M_WARN, "MULTI: connection rate exceeded (--connect-freq %d %d)",
-					o->connect_freq_n, o->connect_freq_secs);
-			return false;
-		}
-		srv->freq_count++;
+	if (o->connect_freq_n > 0 &&
+	    !rate_window_take(&srv->freq, now, o->connect_freq_n, o->connect_freq_secs)) {
+		msg_ratelimited(&srv->rl_new, M_WARN, "MULTI: connection rate exceeded (--connect-freq %d %d)",
+				o->connect_freq_n, o->connect_freq_secs);
+		return false;
 	}
 	return true;
 }
@@ -245,15 +251,27 @@ static void server_answer_reset(struct server *srv, const struct reliable_pkt *r
 	};
 	struct buf out, *pkt = &out;
 	const struct sockaddr_any *to = from;
+	const struct options *o = srv->o;
 
+	/* every answer can be aimed at a forged source: bound the reflection */
+	if (!rate_window_take(&srv->freq_initial, event_now_ms(), o->connect_freq_initial_n,
+			      o->connect_freq_initial_secs)) {
+		srv->st.reset_unanswered++;
+		msg_ratelimited(&srv->rl_new, M_WARN, "MULTI: more than %d hard resets in %d s: not "
+				"answering for now (--connect-freq-initial)",
+				o->connect_freq_initial_n, o->connect_freq_initial_secs);
+		return;
+	}
 	memcpy(ans.remote_sid, r->sid, sizeof(ans.remote_sid));
 	buf_init(&out, mem, sizeof(mem), BUF_HEADROOM);
 	if (cookie_make(&srv->cookies, from, r->sid, (uint64_t)time(NULL), ans.sid) < 0 ||
 	    reliable_pkt_build(&out, &ans) < 0 ||
 	    tls_wrap_encode(&srv->prewrap, &out, time(NULL)) < 0)
 		return;
-	if (link_udp_send_batch(&srv->link, &pkt, &to, 1) == 1)
+	if (link_udp_send_batch(&srv->link, &pkt, &to, 1) == 1) {
 		srv->st.link_write_bytes += buf_len(&out);
+		srv->st.reset_answered++;
+	}
 }
 
 /* The first packet after our stateless answer names our cookie as session
@@ -283,6 +301,9 @@ static void server_new_udp_peer(struct server *srv, struct buf *b,
 		srv->st.drop_unknown_source++;
 		return;
 	}
+	/* a completed three-way handshake does not count, as in 2.6 */
+	if (srv->freq_initial.count > 0)
+		srv->freq_initial.count--;
 	if (!server_may_accept(srv) || !(p = peer_new(srv, from))) {
 		srv->st.refused_new++;
 		return;

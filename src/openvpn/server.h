@@ -23,6 +23,12 @@ struct peer;
 struct pool;
 struct ssl_ctx;
 
+/* At most n events per window of secs seconds (fixed windows). */
+struct rate_window {
+	uint64_t start_ms;
+	uint32_t count;
+};
+
 struct server_stats {
 	uint64_t tun_read_bytes, tun_write_bytes;
 	uint64_t link_read_bytes, link_write_bytes;
@@ -32,6 +38,8 @@ struct server_stats {
 	uint64_t drop_not_ip, drop_tun_write;
 	uint64_t drop_spoofed;           /* source not the client's address/iroute */
 	uint64_t refused_new;            /* hard resets refused: limits, flood, auth */
+	uint64_t reset_answered;         /* stateless hard reset answers sent */
+	uint64_t reset_unanswered;       /* over --connect-freq-initial */
 	uint64_t clients_total;
 };
 
@@ -54,8 +62,8 @@ struct server {
 	struct peer_table tab;
 	struct peer *peers;              /* every peer, newest first */
 	uint32_t n_peers, n_connected, n_handshake;
-	uint64_t freq_window_start;      /* --connect-freq */
-	uint32_t freq_count;
+	struct rate_window freq;         /* --connect-freq: new sessions */
+	struct rate_window freq_initial; /* --connect-freq-initial: reset answers */
 	struct timer status_timer, persist_timer, exit_timer;
 	enum tunnel_end end;
 	const char *end_reason;

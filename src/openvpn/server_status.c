@@ -102,11 +102,12 @@ void server_status_log(const struct server *srv)
 	msg(M_INFO, "TUN/TAP write bytes,%llu", (unsigned long long)st->tun_write_bytes);
 	msg(M_INFO, "TCP/UDP read bytes,%llu", (unsigned long long)st->link_read_bytes);
 	msg(M_INFO, "TCP/UDP write bytes,%llu", (unsigned long long)st->link_write_bytes);
-	msg(M_INFO, "Dropped: no route %llu, unknown source %llu, bad peer-id %llu, spoofed source %llu, not IP %llu, tun write %llu, refused new %llu",
+	msg(M_INFO, "Dropped: no route %llu, unknown source %llu, bad peer-id %llu, spoofed source %llu, not IP %llu, tun write %llu, refused new %llu, resets answered %llu, unanswered %llu",
 	    (unsigned long long)st->drop_no_route, (unsigned long long)st->drop_unknown_source,
 	    (unsigned long long)st->drop_bad_peer_id, (unsigned long long)st->drop_spoofed,
 	    (unsigned long long)st->drop_not_ip, (unsigned long long)st->drop_tun_write,
-	    (unsigned long long)st->refused_new);
+	    (unsigned long long)st->refused_new, (unsigned long long)st->reset_answered,
+	    (unsigned long long)st->reset_unanswered);
 }
 
 void server_status_init(struct server *srv)

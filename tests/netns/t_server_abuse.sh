@@ -68,7 +68,9 @@ rss0=$(rss_kb "$PID_S")
 
 # 1. 20000 hard resets from thousands of source ports: answered without
 # state, so no session exists afterwards and memory does not grow.
+t0=$(date +%s)
 ip netns exec "$C1" python3 "$WORK/forge.py" "$ADDR_A" resets 20000
+t1=$(date +%s)
 ip netns exec "$C1" python3 "$WORK/forge.py" "$ADDR_A" acks 5000
 line=$(srv_stats)
 rss1=$(rss_kb "$PID_S")
@@ -76,6 +78,20 @@ if echo "$line" | grep -q '0 clients connected, 0 in handshake' && [ $((rss1 - r
 	pass "25000 forged resets/acks: no session state kept, RSS ${rss0} -> ${rss1} KiB"
 else
 	fail "forged resets left state: '$line', RSS ${rss0} -> ${rss1} KiB"
+fi
+# --connect-freq-initial (default 100 answers per 10 s, as 2.6): the flood
+# cannot turn the server into a reflector
+kill -USR2 "$PID_S"
+sleep 0.5
+line=$(grep 'Dropped:' "$WORK/server.log" | tail -1)
+answered=$(echo "$line" | sed -n 's/.*resets answered \([0-9]*\).*/\1/p')
+un=$(echo "$line" | sed -n 's/.*unanswered \([0-9]*\).*/\1/p')
+# windows of 10 s that the flood (plus the socket backlog) can touch
+allowed=$((100 * ((t1 - t0 + 1) / 10 + 2)))
+if [ -n "$answered" ] && [ "$answered" -le "$allowed" ] && [ "${un:-0}" -gt 1000 ]; then
+	pass "reflection bounded: $answered forged resets answered in $((t1 - t0)) s (at most $allowed), $un not"
+else
+	fail "reflection: '$answered' answered in $((t1 - t0)) s (allowed $allowed), '$un' not: $line"
 fi
 
 # 2. a real client connects and keeps working while garbage and forged

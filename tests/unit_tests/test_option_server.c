@@ -253,12 +253,18 @@ static void test_accepted_for_compat(void **state)
 				   "fast-io\nhash-size 1024 1024\nbcast-buffers 256\n"
 				   "socket-flags TCP_NODELAY\n" CREDS, OPT_CTX_CMDLINE), 0);
 	assert_int_equal(options_finalize(o), 0);
+	/* 2.6's default bound on stateless reset answers */
+	assert_int_equal(o->connect_freq_initial_n, 100);
+	assert_int_equal(o->connect_freq_initial_secs, 10);
 	/* the server asks its clients for TCP_NODELAY too, as 2.6 */
 	assert_string_equal(push_item(o, o->n_push - 1), "socket-flags TCP_NODELAY");
 	assert_int_equal(parse_ctx(o, "socket-flags TCP_NODELAY\n", OPT_CTX_PUSH), 0);
 	expect_bad("socket-flags TCP_NODELAY SO_REUSEPORT\n", OPT_CTX_CMDLINE,
 		   "unknown socket flag 'SO_REUSEPORT'");
 	expect_bad("hash-size 1024\n", OPT_CTX_CMDLINE, "needs");
+	expect_bad("connect-freq-initial 0 10\n", OPT_CTX_CMDLINE, "out of range");
+	expect_finalize_bad("dev tun\nconnect-freq-initial 50 10\n",
+			    "--connect-freq-initial only works in server mode");
 }
 
 static void test_server_copy(void **state)

@@ -184,6 +184,11 @@ int opt_client_config_dir(struct options *o, const struct option_call *c)
 	return options_set_str(c, &o->client_config_dir, c->argv[1]);
 }
 
+int opt_max_routes_per_client(struct options *o, const struct option_call *c)
+{
+	return options_arg_int(c, 1, 1, 1 << 16, &o->max_routes_per_client);
+}
+
 int opt_verify_client_cert(struct options *o, const struct option_call *c)
 {
 	const char *v = c->argv[1];
@@ -393,6 +398,7 @@ static int refuse_outside_server(const struct options *o)
 		{ o->ccd_exclusive, "--ccd-exclusive" },
 		{ o->connect_freq_n > 0, "--connect-freq" },
 		{ o->connect_freq_initial_n > 0, "--connect-freq-initial" },
+		{ o->max_routes_per_client > 0, "--max-routes-per-client" },
 		{ o->ifconfig_push_set, "--ifconfig-push" },
 		{ o->ifconfig_ipv6_push_set, "--ifconfig-ipv6-push" },
 		{ o->verify_client_cert != VERIFY_CLIENT_REQUIRE, "--verify-client-cert" },
@@ -473,6 +479,8 @@ int options_finalize_server(struct options *o)
 	bad += check_server_basics(o);
 	if (o->max_clients == 0)
 		o->max_clients = 1024;
+	if (o->max_routes_per_client == 0)
+		o->max_routes_per_client = 256;
 	if (o->connect_freq_initial_n == 0) {
 		o->connect_freq_initial_n = 100;
 		o->connect_freq_initial_secs = 10;

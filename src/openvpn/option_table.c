@@ -1955,7 +1955,7 @@ static const struct option_def option_table[] = {
 	{ "ccd-exclusive", "", 0, 0, C, 0, opt_server_flag },
 	{ "client-to-client", "", 0, 0, C, 0, opt_server_flag },
 	{ "duplicate-cn", "", 0, 0, C, 0, opt_server_flag },
-	{ "max-routes-per-client", "n", 1, 1, C, 0, opt_not_yet },
+	{ "max-routes-per-client", "n", 1, 1, C, 0, opt_max_routes_per_client },
 	{ "stale-routes-check", "n [t]", 1, 2, C, 0, opt_not_yet },
 	{ "connect-freq", "n sec", 2, 2, C, 0, opt_connect_freq },
 	{ "connect-freq-initial", "n sec", 2, 2, C, 0, opt_connect_freq },

@@ -321,6 +321,7 @@ struct options {
 
 	/* server mode (option_server.c parses and expands these) */
 	int max_clients;           /* default 1024 */
+	int max_routes_per_client; /* addresses + iroutes learned, default 256 */
 	bool server_set;           /* --server NET MASK [nopool] */
 	struct in_addr server_net, server_mask;
 	bool server_nopool;
@@ -517,6 +518,7 @@ int opt_server_flag(struct options *o, const struct option_call *c);
 int opt_client_config_dir(struct options *o, const struct option_call *c);
 int opt_connect_freq(struct options *o, const struct option_call *c);
 int opt_verify_client_cert(struct options *o, const struct option_call *c);
+int opt_max_routes_per_client(struct options *o, const struct option_call *c);
 int opt_status(struct options *o, const struct option_call *c);
 int opt_status_version(struct options *o, const struct option_call *c);
 int opt_ifconfig_push(struct options *o, const struct option_call *c);

@@ -275,6 +275,7 @@ void peer_free(struct peer *p)
 	srv->n_peers--;
 	ssl_session_free(&p->ssl);
 	comp_free(&p->comp);
+	free(p->routes);
 	if (p->ccd_loaded)
 		options_free(&p->ccd);
 	free(p);
@@ -288,7 +289,7 @@ static int peer_add_route(struct peer *p, int family, const void *addr, unsigned
 	struct ptab_route *r, *old;
 	char s[64];
 
-	if (p->n_routes >= PEER_MAX_ROUTES)
+	if (p->n_routes >= p->cap_routes)
 		return -ENOSPC;
 	r = &p->routes[p->n_routes];
 	memset(r, 0, sizeof(*r));
@@ -308,6 +309,19 @@ static int peer_add_route(struct peer *p, int family, const void *addr, unsigned
 	return 0;
 }
 
+/* --max-routes-per-client: as 2.6, the routes over the limit are not
+ * learned (and said so); the client itself is not refused. */
+static bool peer_route_allowed(struct peer *p, const char *what)
+{
+	int max = p->srv->o->max_routes_per_client;
+
+	if (p->n_routes < max && p->n_routes < p->cap_routes)
+		return true;
+	msg(M_WARN, "MULTI: %s: --max-routes-per-client %d reached: iroute %s not learned",
+	    p->name, max, what);
+	return false;
+}
+
 static int peer_add_iroutes(struct peer *p)
 {
 	const struct options *c = &p->ccd;
@@ -322,13 +336,15 @@ static int peer_add_iroutes(struct peer *p)
 			inet_pton(AF_INET, c->iroutes[i].argv[1], &mask);
 			addr_netmask_to_prefix(mask, &bits);
 		}
-		ret = peer_add_route(p, AF_INET, &net, bits);
+		if (peer_route_allowed(p, c->iroutes[i].argv[0]))
+			ret = peer_add_route(p, AF_INET, &net, bits);
 	}
 	for (i = 0; i < c->n_iroutes_ipv6 && ret == 0; i++) {
 		struct in6_addr a;
 		unsigned bits;
 
-		if (addr_parse_ipv6_prefix(c->iroutes_ipv6[i].argv[0], &a, &bits) == 0)
+		if (addr_parse_ipv6_prefix(c->iroutes_ipv6[i].argv[0], &a, &bits) == 0 &&
+		    peer_route_allowed(p, c->iroutes_ipv6[i].argv[0]))
 			ret = peer_add_route(p, AF_INET6, &a, bits);
 	}
 	return ret;
@@ -373,14 +389,36 @@ static const char *peer_pick_addresses(struct peer *p)
 	return NULL;
 }
 
+/* Room for the addresses and every iroute up to the limit. Only while
+ * nothing is linked: the tables point into the array. */
+static int peer_routes_reserve(struct peer *p)
+{
+	const struct options *c = p->ccd_loaded ? &p->ccd : NULL;
+	int want = 2 + (c ? c->n_iroutes + c->n_iroutes_ipv6 : 0);
+	struct ptab_route *r;
+
+	if (want > 2 + p->srv->o->max_routes_per_client)
+		want = 2 + p->srv->o->max_routes_per_client;
+	if (p->n_routes > 0 || want <= p->cap_routes)
+		return 0;
+	r = realloc(p->routes, (size_t)want * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	p->routes = r;
+	p->cap_routes = want;
+	return 0;
+}
+
 static const char *peer_install_routes(struct peer *p)
 {
 	int i;
 
+	if (peer_routes_reserve(p) < 0)
+		return "out of memory for this client's routes";
 	if ((p->has_v4 && peer_add_route(p, AF_INET, &p->v4, 32) < 0) ||
 	    (p->has_v6 && peer_add_route(p, AF_INET6, &p->v6, 128) < 0) ||
 	    (p->ccd_loaded && peer_add_iroutes(p) < 0))
-		return "too many iroutes for this client";
+		return "cannot learn this client's routes";
 	for (i = 0; i < p->n_routes; i++)
 		ccd_learn_address(p, "add", &p->routes[i].key);
 	return NULL;

@@ -30,8 +30,6 @@ struct server;
 
 enum peer_state { PEER_HANDSHAKE = 0, PEER_CONNECTED, PEER_REFUSED, PEER_CLOSING };
 
-/* Own host addresses (v4, v6) plus the ccd iroutes. */
-#define PEER_MAX_ROUTES 66
 
 struct peer {
 	struct server *srv;
@@ -54,8 +52,8 @@ struct peer {
 	struct in6_addr v6;
 	bool pool_owned;
 	uint32_t pool_handle;
-	struct ptab_route routes[PEER_MAX_ROUTES];
-	int n_routes;
+	struct ptab_route *routes;       /* its addresses and iroutes, linked into */
+	int n_routes, cap_routes;        /* the server's tables; see peer_install_routes */
 	struct options ccd;              /* the client-config-dir file, if any */
 	bool ccd_loaded;
 	uint64_t push_sent_ms;           /* 0: no PUSH_REPLY sent yet */

@@ -20,13 +20,26 @@ void server_status_changed(struct server *srv)
 	(void)srv;	/* the file follows on its interval, as 2.6 */
 }
 
+/* Routes of the connected clients: the size of the routing table. */
+static size_t server_status_n_routes(const struct server *srv)
+{
+	const struct peer *p;
+	size_t n = 0;
+
+	for (p = srv->peers; p; p = p->next)
+		if (p->state == PEER_CONNECTED)
+			n += (size_t)p->n_routes;
+	return n;
+}
+
 void server_status_write(struct server *srv)
 {
 	uint32_t n = srv->n_connected, nc = 0, nr = 0;
+	size_t max_routes = server_status_n_routes(srv);
 	struct status_client *cl = calloc(n ? n : 1, sizeof(*cl));
-	struct status_route *rt = calloc(n ? (size_t)n * PEER_MAX_ROUTES : 1, sizeof(*rt));
+	struct status_route *rt = calloc(max_routes ? max_routes : 1, sizeof(*rt));
 	char (*real)[ADDR_STRLEN] = calloc(n ? n : 1, sizeof(*real));
-	char (*virt)[64] = calloc(n ? (size_t)n * PEER_MAX_ROUTES : 1, sizeof(*virt));
+	char (*virt)[64] = calloc(max_routes ? max_routes : 1, sizeof(*virt));
 	struct status_server s;
 	struct peer *p;
 	int i;
@@ -46,7 +59,7 @@ void server_status_write(struct server *srv)
 			.connected_since = p->connected_since, .client_id = p->id,
 			.peer_id = p->id, .cipher = p->ssl.neg.cipher,
 		};
-		for (i = 0; i < p->n_routes; i++) {
+		for (i = 0; i < p->n_routes && nr < max_routes; i++) {
 			const struct vprefix *k = &p->routes[i].key;
 
 			if ((k->family == AF_INET && k->bits == 32) ||

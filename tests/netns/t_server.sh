@@ -301,12 +301,16 @@ EOS
 	chmod +x "$WORK/auth-env.sh"
 	mkdir -p "$WORK/ccd-nocert"
 	echo "ifconfig-push 10.8.0.77 255.255.255.0" >"$WORK/ccd-nocert/alice"
+	# more iroutes than --max-routes-per-client allows: the rest are not
+	# learned, the client is not refused (as 2.6)
+	for i in $(seq 1 70); do echo "iroute 10.200.$i.0 255.255.255.0"; done \
+		>>"$WORK/ccd-nocert/alice"
 	printf 'alice\npw-alice\n' >"$WORK/up-alice.txt"
 	printf 'bob\npw-bob\n' >"$WORK/up-bob.txt"
 	printf 'bob\nguess\n' >"$WORK/up-bob-bad.txt"
 	server_conf nocert "verify-client-cert none" "username-as-common-name" \
 		"script-security 2" "auth-user-pass-verify $WORK/auth-env.sh via-file" \
-		"client-config-dir $WORK/ccd-nocert"
+		"client-config-dir $WORK/ccd-nocert" "max-routes-per-client 40"
 	# clients without a certificate of their own: no cert/key lines at all
 	client_conf deb0 x x "auth-user-pass $WORK/up-alice.txt"
 	client_conf ours2 x x "auth-user-pass $WORK/up-bob.txt"
@@ -326,6 +330,14 @@ EOS
 		pass "nocert: wrong password without a certificate refused"
 	else
 		fail "nocert: wrong password without a certificate not refused"
+	fi
+	learned=$(grep -c "MULTI: Learn: .* -> alice/" "$WORK/server-nocert.log" || true)
+	if [ "$learned" = 40 ] &&
+		grep -q "alice/.*--max-routes-per-client 40 reached: iroute 10.200.40.0 not learned" \
+			"$WORK/server-nocert.log"; then
+		pass "nocert: --max-routes-per-client 40: 40 of alice's 71 routes learned, the rest named"
+	else
+		fail "nocert: --max-routes-per-client 40: $learned routes learned for alice"
 	fi
 	start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
 	if wait_log "$WORK/ours2.log" 'Initialization Sequence Completed' 30 && ping_ok "$C2" 10.8.0.1 &&

@@ -71,16 +71,26 @@ mss_of() {
 run_case() {
 	local label=$1 ba=$2 xa=$3 bb=$4 xb=$5 pa pb f0a f0b
 	local log_a="$WORK/$label.a.log" log_b="$WORK/$label.b.log"
+	local pra=(--proto udp --remote "$ADDR_B") prb=(--proto udp)
+	local ifa=(--ifconfig "$TUN_A" "$TUN_B" --tls-server) ifb=(--ifconfig "$TUN_B" "$TUN_A" --tls-client)
+
+	[ "${PROTO:-udp}" = tcp ] && pra=(--proto tcp-server) && prb=(--proto tcp-client)
+	# server mode: the client gets TUN_B, the pool's first address
+	if [ "${MODE:-p2p}" = server ]; then
+		pra=(--proto udp)
+		ifa=(--server "${TUN_A%.1}.0" 255.255.255.0 --topology subnet)
+		ifb=(--client)
+	fi
 
 	OK=1
 	# shellcheck disable=SC2086
-	start_in "$NS_A" "$log_a" "$ba" --dev "tun$UNIQ" --remote "$ADDR_B" \
-		--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \
+	start_in "$NS_A" "$log_a" "$ba" --dev "tun$UNIQ" "${pra[@]}" \
+		"${ifa[@]}" --dh none --ca "$P/ca.crt" \
 		--cert "$P/server.crt" --key "$P/server.key" --verb 4 $xa
 	pa=$LAST_PID
 	# shellcheck disable=SC2086
-	start_in "$NS_B" "$log_b" "$bb" --dev "tun$UNIQ" --remote "$ADDR_A" \
-		--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$P/ca.crt" \
+	start_in "$NS_B" "$log_b" "$bb" --dev "tun$UNIQ" "${prb[@]}" --remote "$ADDR_A" \
+		"${ifb[@]}" --ca "$P/ca.crt" \
 		--cert "$P/client.crt" --key "$P/client.key" --verb 4 $xb
 	pb=$LAST_PID
 	wait_log "$log_a" 'Initialization Sequence Completed' 20 || OK=0
@@ -135,6 +145,28 @@ if [ -n "$cbc_a" ] && [ "$cbc_a" = "$cbc_b" ] && [ "$MSS_SYN" = "$cbc_a" ] &&
 	pass "AES-256-CBC: ours and Debian both clamp to $cbc_a"
 else
 	fail "AES-256-CBC: ours $cbc_a / $cbc_b, Debian $MSS_SYN"
+fi
+
+# server mode: our server clamps for its client, and Debian's server the same
+MODE=server
+run_case server-ours "$OURS" "" "$DEB" "--mssfix 0"
+clamped "our server clamps alone for a Debian client"
+run_case server-debian "$DEB" "" "$OURS" "--mssfix 0"
+clamped "Debian's server clamps alone for our client: same MSS"
+MODE=p2p
+
+# over TCP 2.6 clamps too (its man page says --mssfix only makes sense for
+# UDP, but it still applies the default), with the TCP header and the
+# 2-byte length counted: ours must agree. Nothing fragments either way.
+PROTO=tcp
+run_case tcp-ours "$OURS" "" "$DEB" "--mssfix 0"
+tcp_ours=$MSS_SYN
+run_case tcp-debian "$DEB" "" "$OURS" "--mssfix 0"
+PROTO=udp
+if [ -n "$tcp_ours" ] && [ "$tcp_ours" = "$MSS_SYN" ] && [ "$OK" = 1 ]; then
+	pass "over TCP: ours and Debian both clamp to $tcp_ours"
+else
+	fail "over TCP: ours $tcp_ours, Debian $MSS_SYN"
 fi
 
 # the control: nobody clamps, so the full-size segments fragment

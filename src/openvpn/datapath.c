@@ -214,7 +214,7 @@ void tunnel_mss_update(struct tunnel *t)
 	if (ret < 0)
 		msg(M_WARN, "--mssfix %d leaves no room for TCP payload: not clamping", o->mssfix);
 	else if (t->mss4)
-		msg(D_LOW, "TCP MSS clamped to %u (IPv4), %u (IPv6)", t->mss4, t->mss4 - 20);
+		msg(D_OPTIONS, "TCP MSS clamped to %u (IPv4), %u (IPv6)", t->mss4, t->mss4 - 20);
 }
 
 /* ---- tun -> link ---------------------------------------------------------- */

@@ -499,6 +499,9 @@ static void peer_mss_update(struct peer *p)
 	if (ret < 0)
 		msg(M_WARN, "%s: --mssfix %d leaves no room for TCP payload: not clamping", p->name,
 		    o->mssfix);
+	else if (p->mss4)
+		msg(D_OPTIONS, "%s: TCP MSS clamped to %u (IPv4), %u (IPv6)", p->name, p->mss4,
+		    p->mss4 - 20);
 }
 
 void peer_connected(struct peer *p)

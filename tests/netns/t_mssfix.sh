@@ -13,7 +13,9 @@ require_debian_openvpn
 [ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
 command -v openssl >/dev/null || skip "openssl command missing (apt-get install openssl)"
 command -v tcpdump >/dev/null || skip "tcpdump missing (apt-get install tcpdump)"
-PY=$(command -v python3) || skip "python3 missing"
+# the system python starts faster than a version manager's shim
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3) || skip "python3 missing"
 netns_pair || { fail "namespace setup"; finish; }
 "$(dirname "$0")/pki.sh" "$WORK/pki" || { fail "PKI generation"; finish; }
 P=$WORK/pki
@@ -41,8 +43,12 @@ while True:
     if not d: break
     n += len(d)
 print(n)' "$3" "$port" >"$WORK/recv.out" 2>&1 &
-	local srv=$!
-	sleep 0.5
+	local srv=$! i
+	# the receiver may take a while to start on a busy machine
+	for ((i = 0; i < 100; i++)); do
+		ip netns exec "$2" ss -Hltn "sport = :$port" | grep -q . && break
+		sleep 0.1
+	done
 	ip netns exec "$1" "$PY" -c '
 import socket, sys
 c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=20)
@@ -146,6 +152,21 @@ if [ -n "$cbc_a" ] && [ "$cbc_a" = "$cbc_b" ] && [ "$MSS_SYN" = "$cbc_a" ] &&
 else
 	fail "AES-256-CBC: ours $cbc_a / $cbc_b, Debian $MSS_SYN"
 fi
+
+# a tun-mtu other than 1500 (default: "<tun-mtu> fixed", 1360) and a plain
+# max (like --link-mtu, 1450 - 24 - 40 = 1386): the same value from both
+for c in "1360:--tun-mtu 1400:--tun-mtu 1400" "1386:--mssfix 1450:"; do
+	IFS=: read -r want xclamp xboth <<<"$c"
+	# shellcheck disable=SC2086
+	run_case "ours-$want" "$OURS" "$xclamp" "$DEB" "$xboth --mssfix 0"
+	ours=$MSS_SYN ours_ok=$OK
+	run_case "debian-$want" "$DEB" "$xclamp" "$OURS" "$xboth --mssfix 0"
+	if [ "$ours_ok" = 1 ] && [ "$OK" = 1 ] && [ "$ours" = "$want" ] && [ "$MSS_SYN" = "$want" ]; then
+		pass "'$xclamp': ours and Debian both clamp to $want"
+	else
+		fail "'$xclamp': ours $ours, Debian $MSS_SYN, expected $want"
+	fi
+done
 
 # server mode: our server clamps for its client, and Debian's server the same
 MODE=server

@@ -14,6 +14,7 @@
 #include "buf_batch.h"
 #include "crypto.h"
 #include "ip_pkt.h"
+#include "mss.h"
 #include "script.h"
 #include "ssl.h"
 
@@ -194,6 +195,28 @@ void tunnel_send_occ_exit(struct tunnel *t)
 	tunnel_send_special(t, m, sizeof(m));
 }
 
+void tunnel_mss_update(struct tunnel *t)
+{
+	const struct options *o = t->o;
+	struct mss_encap e;
+	int ret;
+
+	/* the outer family comes from the peer's address, the overhead from
+	 * the negotiated cipher: both known only once the peer is */
+	t->mss4 = 0;
+	if (!t->remote_known || (t->tls_mode && !t->ssl->established))
+		return;
+	ret = mss_encap_init(&e, t->tls_mode ? t->ssl->neg.cipher : NULL, o->auth,
+			     t->tls_mode && t->ssl->neg.data_v2, t->comp.alg, &t->remote,
+			     !tunnel_is_udp(t));
+	if (ret == 0)
+		ret = mss_from_options(o->mssfix, o->mssfix_mode, o->tun_mtu, &e, &t->mss4);
+	if (ret < 0)
+		msg(M_WARN, "--mssfix %d leaves no room for TCP payload: not clamping", o->mssfix);
+	else if (t->mss4)
+		msg(D_OPTIONS, "TCP MSS clamped to %u (IPv4), %u (IPv6)", t->mss4, t->mss4 - 20);
+}
+
 /* ---- tun -> link ---------------------------------------------------------- */
 
 void tunnel_tun_readable(struct event_handler *h, uint32_t events)
@@ -217,6 +240,8 @@ void tunnel_tun_readable(struct event_handler *h, uint32_t events)
 			break;
 		}
 		bytes += buf_len(b);
+		if (t->mss4)
+			mss_clamp(buf_data(b), buf_len(b), t->mss4);
 		n++;
 	}
 	if (n == 0)
@@ -250,11 +275,13 @@ static bool tunnel_accept_source(struct tunnel *t, const struct sockaddr_any *fr
 	t->remote = *from;
 	t->remote_known = true;
 	addr_to_str(&t->remote, t->peer_name, sizeof(t->peer_name));
+	tunnel_mss_update(t);
 	if (t->peer_seen)
 		script_ipchange(t->o, from);
 accepted:
 	if (!t->peer_seen && !t->tls_mode) {
 		t->peer_seen = true;
+		tunnel_mss_update(t);
 		script_ipchange(t->o, from);
 		msg(M_INFO, "Peer Connection Initiated with %s", addr_to_str(from, a, sizeof(a)));
 		ping_start_receive_timer(&t->ping);
@@ -331,6 +358,8 @@ static void tunnel_deliver_payload(struct tunnel *t, struct buf *b, uint64_t now
 				buf_len(b));
 		return;
 	}
+	if (t->mss4)
+		mss_clamp(buf_data(b), buf_len(b), t->mss4);
 	ret = tun_write(t->tun, b);
 	if (ret < 0) {
 		t->st.drop_tun_write++;
@@ -380,6 +409,7 @@ static void tunnel_tls_new_source(struct tunnel *t, struct buf *b,
 	if (had && !addr_equal(&old, from)) {
 		msg(M_INFO, "Peer floated from %s to %s", t->peer_name,
 		    addr_to_str(from, a, sizeof(a)));
+		tunnel_mss_update(t);   /* the outer family may have changed */
 		if (t->peer_seen)
 			script_ipchange(t->o, from);
 	}

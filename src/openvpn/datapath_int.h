@@ -72,6 +72,7 @@ struct tunnel {
 	struct push_accum push;
 	struct timer connect_timer;
 	struct comp_ctx comp;     /* --compress / --comp-lzo framing */
+	uint16_t mss4;            /* --mssfix limit for IPv4 SYNs, 0: off */
 	/* data channel offload (tunnel_dco_*) */
 	bool dco;                 /* the ovpn-dco interface replaces tun */
 	bool dco_peer;            /* the kernel has our peer (NEW_PEER done) */
@@ -93,6 +94,8 @@ bool tunnel_can_send(const struct tunnel *t);
 unsigned tunnel_send(struct tunnel *t, struct buf *bufs, unsigned n);
 void tunnel_send_ping(struct tunnel *t);
 void tunnel_send_occ_exit(struct tunnel *t);
+/* Compute the --mssfix limit for the data channel as negotiated now. */
+void tunnel_mss_update(struct tunnel *t);
 /* Event handlers: the tun device and the socket are readable/writable. */
 void tunnel_tun_readable(struct event_handler *h, uint32_t events);
 void tunnel_link_ready(struct event_handler *h, uint32_t events);

@@ -44,6 +44,7 @@ static void tunnel_ssl_established(struct ssl_session *s)
 	tunnel_mark_up(t);
 	msg(M_INFO, "Data Channel: cipher '%s', peer-id: %u%s", s->neg.cipher, s->neg.peer_id,
 	    s->neg.data_v2 ? "" : " (DATA_V1)");
+	tunnel_mss_update(t);
 }
 
 static void tunnel_ssl_failed(struct ssl_session *s, const char *reason)
@@ -167,8 +168,12 @@ static void tunnel_push_complete(struct tunnel *t)
 		return;
 	}
 	if (ssl_client_set_negotiated(t->ssl, cipher, o->push_peer_id,
-				      o->key_derivation_ekm || o->protocol_flags_tls_ekm) < 0)
+				      o->key_derivation_ekm || o->protocol_flags_tls_ekm) < 0) {
 		tunnel_end(t, TUNNEL_RESTART_SOFT, "tls-error");
+		return;
+	}
+	/* pushed compression, peer-id or mssfix change the limit */
+	tunnel_mss_update(t);
 }
 
 static void tunnel_ssl_control(struct ssl_session *s, const char *m)

@@ -485,6 +485,29 @@ static int opt_tun_mtu(struct options *o, const struct option_call *c)
 	return arg_int(c, 2, 1, 65535, &o->tun_mtu_occ);
 }
 
+/* "mssfix" alone is the default; a max of 0 turns clamping off. */
+static int opt_mssfix(struct options *o, const struct option_call *c)
+{
+	int ret;
+
+	o->mssfix_mode = MSS_MODE_LINK;
+	if (c->argc < 2) {
+		o->mssfix = -1;
+		return 0;
+	}
+	ret = arg_int(c, 1, 0, 65535, &o->mssfix);
+	if (ret || c->argc < 3)
+		return ret;
+	if (strcmp(c->argv[2], "mtu") == 0)
+		o->mssfix_mode = MSS_MODE_MTU;
+	else if (strcmp(c->argv[2], "fixed") == 0)
+		o->mssfix_mode = MSS_MODE_FIXED;
+	else
+		return options_error(c, "second argument must be 'mtu' or 'fixed', not '%s'",
+				     c->argv[2]);
+	return 0;
+}
+
 static int opt_txqueuelen(struct options *o, const struct option_call *c)
 {
 	return arg_int(c, 1, 0, 1 << 20, &o->txqueuelen);
@@ -1787,7 +1810,7 @@ static const struct option_def option_table[] = {
 	{ "port-share", "host port [dir]", 2, 3, C, 0, opt_not_yet },
 	{ "mtu-disc", "no|maybe|yes", 1, 1, C, 0, opt_not_yet },
 	{ "mtu-test", "", 0, 0, C, 0, opt_not_yet },
-	{ "mssfix", "[max] [mtu|fixed]", 0, 2, C | P, 0, opt_not_yet },
+	{ "mssfix", "[max] [mtu|fixed]", 0, 2, C | P, 0, opt_mssfix },
 	{ "fragment", "max [mtu]", 1, 2, C, 0, opt_not_yet },
 	{ "link-mtu", "n", 1, 1, C, 0, opt_not_yet },
 	{ "max-packet-size", "size", 1, 1, C, 0, opt_max_packet_size },

@@ -252,6 +252,7 @@ void options_init(struct options *o)
 	o->connect_retry_max_interval = 300;
 	o->connect_timeout = 120;
 	o->tun_mtu = 1500;
+	o->mssfix = -1;
 	o->topology = TOP_NET30;
 	o->route_metric = 0;
 	o->script_security = 1;
@@ -1589,6 +1590,9 @@ static void log_tun(const struct options *o)
 	LOG_STR(o, dev_type);
 	LOG_STR(o, dev_node);
 	LOG_INT(o, tun_mtu);
+	LOG_INT(o, mssfix);
+	msg(D_OPTIONS, "  mssfix_mode = %s", o->mssfix_mode == MSS_MODE_MTU ? "mtu" :
+	    o->mssfix_mode == MSS_MODE_FIXED ? "fixed" : "link");
 	LOG_INT(o, txqueuelen);
 	msg(D_OPTIONS, "  topology = %s", topology_name(o->topology));
 	LOG_STR(o, ifconfig_local);

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include "comp.h"
+#include "mss.h"
 #include "config.h"
 
 /* Where an option may appear (bit set in the table row). */
@@ -188,6 +189,9 @@ struct options {
 	char *dev_node;
 	int tun_mtu;               /* default 1500 */
 	int tun_mtu_occ;           /* --tun-mtu n occ-mtu; 0 = same as tun_mtu */
+	int mssfix;                /* --mssfix max; 0 = off, -1 = default (1492 mtu
+				    * with tun-mtu 1500, else tun-mtu fixed) */
+	enum mss_mode mssfix_mode;
 	int txqueuelen;            /* 0 = kernel default */
 	enum topology topology;    /* default net30 for p2p, as 2.6 */
 	bool topology_set;

@@ -13,6 +13,7 @@
 
 #include "ccd.h"
 #include "log.h"
+#include "mss.h"
 #include "pool.h"
 #include "push.h"
 #include "server.h"
@@ -522,6 +523,25 @@ static void peer_drop_duplicates(struct peer *p)
 	}
 }
 
+/* The --mssfix limit for this client's negotiated data channel. */
+static void peer_mss_update(struct peer *p)
+{
+	const struct options *o = p->srv->o;
+	struct mss_encap e;
+	int ret;
+
+	ret = mss_encap_init(&e, p->ssl.neg.cipher, o->auth, p->ssl.neg.data_v2, p->comp.alg,
+			     p->tcp_mode ? &p->tcp.peer : &p->addr.addr, p->tcp_mode);
+	if (ret == 0)
+		ret = mss_from_options(o->mssfix, o->mssfix_mode, o->tun_mtu, &e, &p->mss4);
+	if (ret < 0)
+		msg(M_WARN, "%s: --mssfix %d leaves no room for TCP payload: not clamping", p->name,
+		    o->mssfix);
+	else if (p->mss4)
+		msg(D_OPTIONS, "%s: TCP MSS clamped to %u (IPv4), %u (IPv6)", p->name, p->mss4,
+		    p->mss4 - 20);
+}
+
 void peer_connected(struct peer *p)
 {
 	struct server *srv = p->srv;
@@ -562,6 +582,7 @@ void peer_connected(struct peer *p)
 		    inet_ntop(AF_INET, &p->v4, v, sizeof(v)));
 	msg(M_INFO, "%s: Data Channel: cipher '%s', peer-id: %u%s", p->name, p->ssl.neg.cipher,
 	    p->id, p->ssl.neg.data_v2 ? "" : " (DATA_V1)");
+	peer_mss_update(p);
 	if (peer_has_iv_proto(p, IV_PROTO_REQUEST_PUSH))
 		peer_send_push_reply(p);
 	server_status_changed(srv);

@@ -45,6 +45,7 @@ struct peer {
 	struct timer ssl_timer, close_timer;
 	struct ping_state ping;
 	struct comp_ctx comp;
+	uint16_t mss4;                   /* --mssfix limit for IPv4 SYNs, 0: off */
 	char name[160];                  /* "cn/1.2.3.4:5" as 2.6 logs it */
 	char cn[80];
 	bool has_v4, has_v6;

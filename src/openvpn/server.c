@@ -24,6 +24,7 @@
 #include "cookie.h"
 #include "crypto.h"
 #include "ip_pkt.h"
+#include "mss.h"
 #include "peer.h"
 #include "ping.h"
 #include "ssl.h"
@@ -144,9 +145,14 @@ static void server_from_peer(struct server *srv, struct peer *p, struct buf *b)
 				inet_ntop(ip_pkt_family(pkt), ip_pkt_src(pkt), a, sizeof(a)));
 		return;
 	}
+	if (p->mss4)
+		mss_clamp(buf_data(b), buf_len(b), p->mss4);
 	if (srv->o->client_to_client) {
 		to = ptab_route_lookup(&srv->tab, ip_pkt_family(pkt), ip_pkt_dst(pkt));
 		if (to && to != p) {
+			/* the other client's transport may need less */
+			if (to->mss4)
+				mss_clamp(buf_data(b), buf_len(b), to->mss4);
 			server_send_payload(srv, to, b);
 			return;
 		}
@@ -551,6 +557,8 @@ void server_tun_readable(struct event_handler *h, uint32_t events)
 			srv->st.drop_no_route++;
 			continue;
 		}
+		if (p->mss4)
+			mss_clamp(buf_data(b), buf_len(b), p->mss4);
 		if (!server_seal(p, b))
 			continue;
 		if (p->tcp_mode) {

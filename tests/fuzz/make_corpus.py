@@ -514,6 +514,35 @@ def dco_nl():
           struct.pack("<IHHII", 16 + len(err), 2, 0x100 | 0x200, 1, 0) + err)
 
 
+def mss():
+    def csum(data):
+        if len(data) % 2:
+            data += b"\0"
+        s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+        while s >> 16:
+            s = (s & 0xffff) + (s >> 16)
+        return (~s) & 0xffff
+
+    def segment(src, dst, pseudo_len_first, opts, flags=0x02):
+        tcp = struct.pack("!HHIIBBHHH", 50000, 80, 1, 0, (20 + len(opts)) // 4 << 4, flags,
+                          64240, 0, 0) + opts
+        c = csum(pseudo_len_first(len(tcp)) + tcp)
+        return tcp[:16] + struct.pack("!H", c) + tcp[18:]
+
+    linux = bytes.fromhex("020405b40402080a000000010000000001030307")
+    odd = bytes.fromhex("01020405b4030307")
+    s4, d4 = bytes([10, 8, 0, 1]), bytes([10, 8, 0, 2])
+    for name, opts, flags in (("v4-syn", linux, 0x02), ("v4-synack-odd", odd, 0x12),
+                              ("v4-ack", linux, 0x10)):
+        tcp = segment(s4, d4, lambda n: s4 + d4 + struct.pack("!BBH", 0, 6, n), opts, flags)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64, 6, 0, s4, d4)
+        write("mss", name, struct.pack("!H", 1400) + ip + tcp)
+    s6, d6 = bytes(15) + b"\1", bytes(15) + b"\2"
+    tcp = segment(s6, d6, lambda n: s6 + d6 + struct.pack("!IxxxB", n, 6), linux)
+    ip = struct.pack("!IHBB16s16s", 0x60000000, len(tcp), 6, 64, s6, d6)
+    write("mss", "v6-syn", struct.pack("!H", 1400) + ip + tcp)
+
+
 def main():
     configs()
     reliable_pkt()
@@ -526,6 +555,7 @@ def main():
     ccd()
     push()
     comp()
+    mss()
     pool_persist()
     dco_nl()
     return 0

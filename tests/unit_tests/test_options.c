@@ -425,6 +425,34 @@ static void test_word_validation(void **state)
 	expect_good("bind ipv6only\n");
 }
 
+static void test_mssfix(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(o->mssfix, -1);          /* 2.6's default, resolved later */
+	assert_int_equal(parse(o, "mssfix 1400\n"), 0);
+	assert_int_equal(o->mssfix, 1400);
+	assert_int_equal(o->mssfix_mode, MSS_MODE_LINK);
+	assert_int_equal(parse(o, "mssfix 1450 mtu\n"), 0);
+	assert_int_equal(o->mssfix, 1450);
+	assert_int_equal(o->mssfix_mode, MSS_MODE_MTU);
+	assert_int_equal(parse(o, "mssfix 1300 fixed\n"), 0);
+	assert_int_equal(o->mssfix_mode, MSS_MODE_FIXED);
+	/* alone: back to the default, mode and all */
+	assert_int_equal(parse(o, "mssfix\n"), 0);
+	assert_int_equal(o->mssfix, -1);
+	assert_int_equal(o->mssfix_mode, MSS_MODE_LINK);
+	assert_int_equal(parse(o, "mssfix 0\n"), 0);
+	assert_int_equal(o->mssfix, 0);
+	/* a server may push it */
+	assert_int_equal(parse_ctx(o, "mssfix 1360 mtu\n", OPT_CTX_PUSH), 0);
+	assert_int_equal(o->mssfix, 1360);
+	expect_bad("mssfix 1400 udp\n", "second argument must be 'mtu' or 'fixed', not 'udp'");
+	expect_bad("mssfix -1\n", "out of range");
+	expect_bad("mssfix big\n", "is not a number");
+	expect_bad("mssfix 1400 mtu x\n", "takes at most 2 arguments");
+}
+
 static void test_values_stored(void **state)
 {
 	struct options *o = *state;
@@ -2045,6 +2073,7 @@ int main(void)
 		T(test_contexts),
 		T(test_integer_validation),
 		T(test_word_validation),
+		T(test_mssfix),
 		T(test_values_stored),
 		T(test_repeated_strings_replace),
 		T(test_limits),

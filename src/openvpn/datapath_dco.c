@@ -229,17 +229,8 @@ static void tunnel_dco_swap_due(struct timer *tm)
 
 static void tunnel_dco_arm_swap(struct tunnel *t, const struct key_state *ks)
 {
-	const struct options *o = t->o;
-	int secs = o->hand_window;
-	uint64_t due, now = event_now_ms();
-
-	if (o->reneg_sec > 0 && o->reneg_sec / 2 < secs)
-		secs = o->reneg_sec / 2;
-	/* the peer drops its old key after --tran-window: be well before that */
-	if (o->tran_window > 0 && o->tran_window / 2 < secs)
-		secs = o->tran_window / 2;
-	due = ks->start_ms + (uint64_t)(secs > 0 ? secs : 0) * 1000;
-	timer_arm(&t->loop, &t->dco_swap_timer, due > now ? due - now : 0);
+	timer_arm(&t->loop, &t->dco_swap_timer,
+		  dco_swap_delay_ms(t->o, ks->start_ms, event_now_ms()));
 }
 
 int tunnel_dco_keys_derived(struct ssl_session *s, const struct key_state *ks,

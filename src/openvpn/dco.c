@@ -403,6 +403,19 @@ int dco_check_report(const struct options *o)
 	return ok ? 0 : 1;
 }
 
+uint64_t dco_swap_delay_ms(const struct options *o, uint64_t start_ms, uint64_t now_ms)
+{
+	int secs = o->hand_window;
+	uint64_t due;
+
+	if (o->reneg_sec > 0 && o->reneg_sec / 2 < secs)
+		secs = o->reneg_sec / 2;
+	if (o->tran_window > 0 && o->tran_window / 2 < secs)
+		secs = o->tran_window / 2;
+	due = start_ms + (uint64_t)(secs > 0 ? secs : 0) * 1000;
+	return due > now_ms ? due - now_ms : 0;
+}
+
 /* ---- without a backend ------------------------------------------------------------------ */
 
 #ifndef ENABLE_DCO

@@ -180,6 +180,14 @@ int dco_swap_keys(struct dco_ctx *c, uint32_t peer_id);
 int dco_del_key(struct dco_ctx *c, uint32_t peer_id, enum dco_key_slot slot);
 int dco_get_peer_stats(struct dco_ctx *c, uint32_t peer_id, struct dco_peer_stats *st);
 
+/*
+ * When a renegotiated key (in the secondary slot) should become the one we
+ * send with: once the peer surely has it, min(--hand-window, --reneg-sec / 2,
+ * --tran-window / 2) after the renegotiation began at start_ms (the peer
+ * drops its old key after --tran-window). Milliseconds from now, >= 0.
+ */
+uint64_t dco_swap_delay_ms(const struct options *o, uint64_t start_ms, uint64_t now_ms);
+
 /* Whether the interface still exists under its name (another process may
  * have deleted it: `ip link del`). */
 bool dco_link_present(const struct dco_ctx *c);

@@ -446,20 +446,10 @@ static void swap_due(struct timer *tm)
 		swap_keys(p);
 }
 
-/* The new key sends once the client surely has it: min(--hand-window,
- * --reneg-sec / 2, --tran-window / 2) after the renegotiation began. */
 static void arm_swap(struct peer *p, const struct key_state *ks)
 {
-	const struct options *o = p->srv->o;
-	int secs = o->hand_window;
-	uint64_t due, now = event_now_ms();
-
-	if (o->reneg_sec > 0 && o->reneg_sec / 2 < secs)
-		secs = o->reneg_sec / 2;
-	if (o->tran_window > 0 && o->tran_window / 2 < secs)
-		secs = o->tran_window / 2;
-	due = ks->start_ms + (uint64_t)(secs > 0 ? secs : 0) * 1000;
-	timer_arm(&p->srv->loop, &p->dco.swap_timer, due > now ? due - now : 0);
+	timer_arm(&p->srv->loop, &p->dco.swap_timer,
+		  dco_swap_delay_ms(p->srv->o, ks->start_ms, event_now_ms()));
 }
 
 static int install_key(struct peer *p, struct dco_key *k, enum dco_key_slot slot)

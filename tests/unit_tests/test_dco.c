@@ -148,6 +148,24 @@ static void test_user_needs_net_admin(void **state)
 	assert_int_equal(check("group nogroup\n", b), 0);
 }
 
+/* min(hand-window, reneg-sec / 2, tran-window / 2) after the start */
+static void test_swap_delay(void **state)
+{
+	struct options o;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.hand_window = 60;
+	o.tran_window = 3600;
+	assert_int_equal(dco_swap_delay_ms(&o, 1000, 1000), 60000);
+	o.reneg_sec = 10;
+	assert_int_equal(dco_swap_delay_ms(&o, 1000, 1000), 5000);
+	o.tran_window = 8;
+	assert_int_equal(dco_swap_delay_ms(&o, 1000, 2000), 3000);
+	/* already due */
+	assert_int_equal(dco_swap_delay_ms(&o, 1000, 9000), 0);
+}
+
 static void test_three_blockers_three_lines(void **state)
 {
 	struct dco_blocker b[DCO_MAX_BLOCKERS];
@@ -644,6 +662,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_user_needs_net_admin), /* first: see its comment */
 		cmocka_unit_test(test_clean_config_has_no_blocker),
+		cmocka_unit_test(test_swap_delay),
 		cmocka_unit_test(test_each_blocker_names_option_reason_fix),
 		cmocka_unit_test(test_three_blockers_three_lines),
 		cmocka_unit_test(test_every_bad_cipher_listed),

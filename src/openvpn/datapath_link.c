@@ -227,6 +227,7 @@ int tunnel_open_transport(struct tunnel *t)
 	t->lopts.rcvbuf = t->o->rcvbuf;
 	t->lopts.mark = t->o->mark;
 	t->lopts.ipv6_only = t->o->bind_ipv6_only;
+	t->lopts.pmtudisc = t->o->mtu_disc;
 	if (proto_is_tcp_server(t->o->proto))
 		return tunnel_open_tcp_server(t);
 	if (proto_is_tcp(t->o->proto))

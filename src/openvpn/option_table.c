@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "log.h"
 #include "script.h"
+#include "socket.h"
 
 #define C OPT_CTX_CMDLINE
 #define D OPT_CTX_CCD
@@ -185,6 +186,22 @@ static int opt_inert(struct options *o, const struct option_call *c)
 			options_note(c, "option '%s' has no effect: %s", c->argv[0],
 				     inert_reasons[i].why);
 	return 0;
+}
+
+static int opt_mtu_disc(struct options *o, const struct option_call *c)
+{
+	static const char *const names[] = { [LINK_PMTUDISC_NO] = "no",
+					     [LINK_PMTUDISC_MAYBE] = "maybe",
+					     [LINK_PMTUDISC_YES] = "yes" };
+	int i;
+
+	for (i = LINK_PMTUDISC_NO; i <= LINK_PMTUDISC_YES; i++) {
+		if (strcmp(c->argv[1], names[i]) == 0) {
+			o->mtu_disc = i;
+			return 0;
+		}
+	}
+	return options_error(c, "'%s': use no, maybe or yes", c->argv[1]);
 }
 
 /* TCP_NODELAY is always set on our TCP sockets; other flags are unknown. */
@@ -1808,7 +1825,7 @@ static const struct option_def option_table[] = {
 	{ "http-proxy-user-pass", "userpass", 1, 1, C, INL, opt_not_yet },
 	{ "socks-proxy", "server [port] [authfile]", 1, 3, C, 0, opt_not_yet },
 	{ "port-share", "host port [dir]", 2, 3, C, 0, opt_not_yet },
-	{ "mtu-disc", "no|maybe|yes", 1, 1, C, 0, opt_not_yet },
+	{ "mtu-disc", "no|maybe|yes", 1, 1, C, 0, opt_mtu_disc },
 	{ "mtu-test", "", 0, 0, C, 0, opt_not_yet },
 	{ "mssfix", "[max] [mtu|fixed]", 0, 2, C | P, 0, opt_mssfix },
 	{ "fragment", "max [mtu]", 1, 2, C, 0, opt_not_yet },

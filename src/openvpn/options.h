@@ -326,6 +326,7 @@ struct options {
 	/* server mode (option_server.c parses and expands these) */
 	int max_clients;           /* default 1024 */
 	int max_routes_per_client; /* addresses + iroutes learned, default 256 */
+	int mtu_disc;              /* LINK_PMTUDISC_* of socket.h; 0: kernel default */
 	bool server_set;           /* --server NET MASK [nopool] */
 	struct in_addr server_net, server_mask;
 	bool server_nopool;

@@ -161,7 +161,8 @@ static int server_open_transport(struct server *srv)
 		return ret;
 	}
 	srv->lopts = (struct link_opts) { .sndbuf = o->sndbuf, .rcvbuf = o->rcvbuf,
-					  .mark = o->mark, .ipv6_only = o->bind_ipv6_only };
+					  .mark = o->mark, .ipv6_only = o->bind_ipv6_only,
+					  .pmtudisc = o->mtu_disc };
 	if (srv->tcp)
 		ret = link_tcp_listen(&srv->link, &local, addr_family(&local), &srv->lopts);
 	else

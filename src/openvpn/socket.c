@@ -48,6 +48,22 @@ static void link_setopt_warn(int fd, int level, int name, int val, const char *w
 		msg(M_WARN | M_ERRNO, "NOTE: setsockopt %s=%d failed", what, val);
 }
 
+/* no: never set DF (the kernel fragments); maybe: DF until the path
+ * says otherwise; yes: always DF. A dual-stack socket carries IPv4 too. */
+static void link_set_pmtudisc(int fd, int family, int mode)
+{
+	static const int v4[] = { [LINK_PMTUDISC_NO] = IP_PMTUDISC_DONT,
+				  [LINK_PMTUDISC_MAYBE] = IP_PMTUDISC_WANT,
+				  [LINK_PMTUDISC_YES] = IP_PMTUDISC_DO };
+	static const int v6[] = { [LINK_PMTUDISC_NO] = IPV6_PMTUDISC_DONT,
+				  [LINK_PMTUDISC_MAYBE] = IPV6_PMTUDISC_WANT,
+				  [LINK_PMTUDISC_YES] = IPV6_PMTUDISC_DO };
+
+	if (family == AF_INET6)
+		link_setopt_warn(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, v6[mode], "IPV6_MTU_DISCOVER");
+	link_setopt_warn(fd, IPPROTO_IP, IP_MTU_DISCOVER, v4[mode], "IP_MTU_DISCOVER");
+}
+
 /* sndbuf/rcvbuf/mark failing is a warning: OpenVPN 2.6 carries on too. */
 static int link_set_sockopts(int fd, int family, const struct link_opts *o)
 {
@@ -70,6 +86,8 @@ static int link_set_sockopts(int fd, int family, const struct link_opts *o)
 		link_setopt_warn(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf, "SO_RCVBUF");
 	if (o->mark)
 		link_setopt_warn(fd, SOL_SOCKET, SO_MARK, o->mark, "SO_MARK");
+	if (o->pmtudisc != LINK_PMTUDISC_DEFAULT)
+		link_set_pmtudisc(fd, family, o->pmtudisc);
 	return 0;
 }
 

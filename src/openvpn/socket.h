@@ -63,7 +63,11 @@ struct link_opts {
 	int rcvbuf;             /* SO_RCVBUF, 0 = kernel default */
 	int mark;               /* SO_MARK, 0 = none */
 	bool ipv6_only;         /* --bind ipv6only: no v4-mapped peers */
+	int pmtudisc;           /* --mtu-disc: LINK_PMTUDISC_*; 0 = kernel default */
 };
+
+/* --mtu-disc no|maybe|yes: the DF bit and path MTU discovery of the socket */
+enum { LINK_PMTUDISC_DEFAULT = 0, LINK_PMTUDISC_NO, LINK_PMTUDISC_MAYBE, LINK_PMTUDISC_YES };
 
 /* Packet and byte counters count OpenVPN packets, without the TCP length. */
 struct link_stats {

@@ -84,6 +84,38 @@ static unsigned udp_recv_all(struct link *l, struct buf *b, struct sockaddr_any 
 
 /* ---- UDP ---- */
 
+/* --mtu-disc reaches the socket, for IPv4 and dual-stack IPv6 */
+static void test_udp_mtu_disc(void **state)
+{
+	static const struct { int mode, v4; } cases[] = {
+		{ LINK_PMTUDISC_NO, IP_PMTUDISC_DONT },
+		{ LINK_PMTUDISC_MAYBE, IP_PMTUDISC_WANT },
+		{ LINK_PMTUDISC_YES, IP_PMTUDISC_DO },
+	};
+	struct sockaddr_any lo = loopback4();
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct link_opts o = { .pmtudisc = cases[i].mode };
+		struct link l = { 0 };
+		int v = -1;
+		socklen_t len = sizeof(v);
+
+		assert_int_equal(link_udp_open(&l, &lo, AF_INET, &o), 0);
+		assert_int_equal(getsockopt(link_fd(&l), IPPROTO_IP, IP_MTU_DISCOVER, &v, &len), 0);
+		assert_int_equal(v, cases[i].v4);
+		link_close(&l);
+		if (link_udp_open(&l, NULL, AF_INET6, &o) == 0) {
+			len = sizeof(v);
+			assert_int_equal(getsockopt(link_fd(&l), IPPROTO_IPV6, IPV6_MTU_DISCOVER,
+						    &v, &len), 0);
+			assert_int_equal(v, cases[i].v4); /* same numbers for v6 */
+			link_close(&l);
+		}
+	}
+}
+
 static void test_udp_batch(void **state)
 {
 	struct link a = { 0 }, b = { 0 };
@@ -768,6 +800,7 @@ static void test_tcp_connect_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_udp_mtu_disc),
 		cmocka_unit_test(test_udp_batch),
 		cmocka_unit_test(test_udp_more_than_batch),
 		cmocka_unit_test(test_udp_truncated),

@@ -46,6 +46,9 @@ check "p2p: the probe deletes our peer-id $id" meddle del-peer "$id"
 check "p2p: the foreign delete is noticed" wait_log "$LOG_A" \
 	"DCO: the kernel's peer was deleted outside this daemon; restarting" 10
 check "p2p: back on DCO after the restart" wait_count "$LOG_A" "$OFFLOADED" 2 60
+# B (Debian) notices A's restart by its own ping-restart; wait until it is
+# through its new handshake too
+check "p2p: B reconnected" wait_count "$LOG_B" "Initialization Sequence Completed" 2 30
 check "p2p: ping B -> A after the peer came back" ping_ok "$NS_B" "$TUN_A" 56 5
 
 $IP -n "$NS_A" link del "$TUN_DEV"
@@ -53,6 +56,7 @@ check "p2p: the deleted interface is noticed" wait_log "$LOG_A" \
 	"DCO: the ovpn-dco interface was deleted \(or our peer replaced\) outside this daemon; restarting" 10
 check "p2p: back on DCO with a new interface" wait_count "$LOG_A" "$OFFLOADED" 3 60
 check "p2p: ip -d link shows the new $TUN_DEV as ovpn-dco" has_dco_link "$NS_A" "$TUN_DEV"
+check "p2p: B reconnected again" wait_count "$LOG_B" "Initialization Sequence Completed" 3 30
 check "p2p: ping B -> A on the new interface" ping_ok "$NS_B" "$TUN_A" 56 5
 check "p2p: A exits on SIGTERM" stop_daemon "$PID_A"
 check "p2p: B exits on SIGTERM" stop_daemon "$PID_B"
@@ -94,6 +98,7 @@ check "server: the probe deletes the client's peer-id 0" meddle del-peer 0
 check "server: the foreign delete closes the client" wait_log "$LOG_S" \
 	"client/.*DCO: peer-id 0 was deleted outside this daemon; closing the client" 10
 check "server: the client comes back on DCO" wait_count "$LOG_S" "$CLIENT_OFFLOADED" 2 60
+check "client: reconnected" wait_count "$LOG_C" "Initialization Sequence Completed" 2 30
 check "client: ping after it came back" ping_ok "$NS_B" "$NET.1" 56 5
 
 $IP -n "$NS_A" link del "$TUN_DEV"
@@ -103,6 +108,7 @@ check "server: restarted with a new interface" \
 	wait_count "$LOG_S" "Initialization Sequence Completed" 2 30
 check "server: ip -d link shows the new $TUN_DEV as ovpn-dco" has_dco_link "$NS_A" "$TUN_DEV"
 check "server: the client comes back on DCO again" wait_count "$LOG_S" "$CLIENT_OFFLOADED" 3 60
+check "client: reconnected again" wait_count "$LOG_C" "Initialization Sequence Completed" 3 30
 check "client: ping on the new interface" ping_ok "$NS_B" "$NET.1" 56 5
 if log_has "$LOG_C" "AUTH_FAILED"; then
 	fail "client: refused while the server's kernel state was broken: $(grep -m 1 AUTH_FAILED "$LOG_C")"

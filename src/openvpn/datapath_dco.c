@@ -179,26 +179,6 @@ static int tunnel_dco_add_peer(struct tunnel *t, const struct ssl_session *s)
 	return 0;
 }
 
-/* Key material for the kernel, split the same way crypto.c splits it. */
-static int tunnel_dco_fill_key(const struct ssl_session *s, const struct key_state *ks,
-			       const struct key2 *k2, struct dco_key *k)
-{
-	const struct crypto_cipher_info *ci;
-	int enc = s->tls_server ? 1 : 0;
-	int ret = crypto_cipher_lookup(s->neg.cipher, &ci, NULL);
-
-	if (ret < 0 || ci->key_len > DCO_KEY_MAX)
-		return ret < 0 ? ret : -EINVAL;
-	k->peer_id = s->neg.peer_id;
-	k->key_id = ks->key_id;
-	k->cipher = dco_cipher_from_name(s->neg.cipher);
-	k->enc.key_len = k->dec.key_len = (uint8_t)ci->key_len;
-	memcpy(k->enc.key, k2->keys[enc][KEY2_CIPHER], ci->key_len);
-	memcpy(k->enc.nonce_tail, k2->keys[enc][KEY2_HMAC], DCO_NONCE_TAIL_LEN);
-	memcpy(k->dec.key, k2->keys[!enc][KEY2_CIPHER], ci->key_len);
-	memcpy(k->dec.nonce_tail, k2->keys[!enc][KEY2_HMAC], DCO_NONCE_TAIL_LEN);
-	return 0;
-}
 
 static int tunnel_dco_swap(struct tunnel *t)
 {
@@ -257,7 +237,7 @@ int tunnel_dco_keys_derived(struct ssl_session *s, const struct key_state *ks,
 		slot = DCO_SLOT_SECONDARY;
 	}
 	memset(&k, 0, sizeof(k));
-	ret = tunnel_dco_fill_key(s, ks, k2, &k);
+	ret = dco_key_fill(&k, s->neg.cipher, s->tls_server, s->neg.peer_id, ks->key_id, k2);
 	k.slot = slot;
 	if (ret == 0)
 		ret = dco_new_key(t->persist->dco, &k);

@@ -18,6 +18,7 @@
 
 #include "buildconf.h"
 #include "compat.h"
+#include "crypto.h"
 #include "log.h"
 
 /* ---- names ------------------------------------------------------------------ */
@@ -414,6 +415,28 @@ uint64_t dco_swap_delay_ms(const struct options *o, uint64_t start_ms, uint64_t 
 		secs = o->tran_window / 2;
 	due = start_ms + (uint64_t)(secs > 0 ? secs : 0) * 1000;
 	return due > now_ms ? due - now_ms : 0;
+}
+
+int dco_key_fill(struct dco_key *k, const char *cipher, bool tls_server, uint32_t peer_id,
+		 uint8_t key_id, const struct key2 *k2)
+{
+	const struct crypto_cipher_info *ci;
+	int enc = tls_server ? 1 : 0;
+	int ret = crypto_cipher_lookup(cipher, &ci, NULL);
+
+	if (ret < 0 || ci->key_len > DCO_KEY_MAX)
+		return ret < 0 ? ret : -EINVAL;
+	k->peer_id = peer_id;
+	k->key_id = key_id;
+	k->cipher = dco_cipher_from_name(cipher);
+	if (k->cipher == DCO_CIPHER_NONE)
+		return -EPROTONOSUPPORT;
+	k->enc.key_len = k->dec.key_len = (uint8_t)ci->key_len;
+	memcpy(k->enc.key, k2->keys[enc][KEY2_CIPHER], ci->key_len);
+	memcpy(k->enc.nonce_tail, k2->keys[enc][KEY2_HMAC], DCO_NONCE_TAIL_LEN);
+	memcpy(k->dec.key, k2->keys[!enc][KEY2_CIPHER], ci->key_len);
+	memcpy(k->dec.nonce_tail, k2->keys[!enc][KEY2_HMAC], DCO_NONCE_TAIL_LEN);
+	return 0;
 }
 
 /* ---- without a backend ------------------------------------------------------------------ */

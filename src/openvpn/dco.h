@@ -188,6 +188,16 @@ int dco_get_peer_stats(struct dco_ctx *c, uint32_t peer_id, struct dco_peer_stat
  */
 uint64_t dco_swap_delay_ms(const struct options *o, uint64_t start_ms, uint64_t now_ms);
 
+struct key2;
+/*
+ * Key material for the kernel from the negotiated key block, split the
+ * way crypto.c splits it (the TLS server encrypts with the second
+ * direction; the nonce tail is the start of that direction's HMAC key).
+ * 0, -EPROTONOSUPPORT for a cipher the module cannot run, or -errno.
+ */
+int dco_key_fill(struct dco_key *k, const char *cipher, bool tls_server, uint32_t peer_id,
+		 uint8_t key_id, const struct key2 *k2);
+
 /* Whether the interface still exists under its name (another process may
  * have deleted it: `ip link del`). */
 bool dco_link_present(const struct dco_ctx *c);

@@ -386,30 +386,6 @@ void server_dco_sync_stats(struct server *srv)
 
 /* ---- keys ------------------------------------------------------------------------ */
 
-/* Key material for the kernel, split the way crypto.c splits it: the
- * server encrypts with the second direction of the key block. */
-static int fill_key(const struct peer *p, const struct key_state *ks, const struct key2 *k2,
-		    struct dco_key *k)
-{
-	const struct crypto_cipher_info *ci;
-	const char *cipher = p->ssl.neg.cipher;
-	int enc = p->ssl.tls_server ? 1 : 0;
-	int ret = crypto_cipher_lookup(cipher, &ci, NULL);
-
-	if (ret < 0 || ci->key_len > DCO_KEY_MAX)
-		return ret < 0 ? ret : -EINVAL;
-	k->peer_id = p->id;
-	k->key_id = ks->key_id;
-	k->cipher = dco_cipher_from_name(cipher);
-	if (k->cipher == DCO_CIPHER_NONE)
-		return -EPROTONOSUPPORT;
-	k->enc.key_len = k->dec.key_len = (uint8_t)ci->key_len;
-	memcpy(k->enc.key, k2->keys[enc][KEY2_CIPHER], ci->key_len);
-	memcpy(k->enc.nonce_tail, k2->keys[enc][KEY2_HMAC], DCO_NONCE_TAIL_LEN);
-	memcpy(k->dec.key, k2->keys[!enc][KEY2_CIPHER], ci->key_len);
-	memcpy(k->dec.nonce_tail, k2->keys[!enc][KEY2_HMAC], DCO_NONCE_TAIL_LEN);
-	return 0;
-}
 
 /* A kernel that refuses a key leaves this client without a data channel:
  * it is closed (and reconnects), the other clients carry on. */
@@ -482,7 +458,7 @@ int server_dco_keys_derived(struct ssl_session *s, const struct key_state *ks,
 		p->dco.slot_kid[DCO_SLOT_PRIMARY] = p->dco.slot_kid[DCO_SLOT_SECONDARY] = -1;
 	}
 	memset(&k, 0, sizeof(k));
-	ret = fill_key(p, ks, k2, &k);
+	ret = dco_key_fill(&k, p->ssl.neg.cipher, p->ssl.tls_server, p->id, ks->key_id, k2);
 	if (ret < 0) {
 		/* the userspace keys would work, but this server's data path is the
 		 * kernel: server_dco_peer_add() refuses the client with the reason */

@@ -9,6 +9,7 @@
 #include "options.h"
 #include "tun.h"
 #include "route.h"
+#include "ssl.h"
 
 struct ssl_ctx;
 struct dco_ctx;
@@ -38,6 +39,7 @@ struct tunnel_persist {
 	bool dco_off;                 /* fell back at runtime: userspace from now on */
 	struct dco_ctx *dco;          /* the ovpn-dco interface while it exists */
 	bool dco_mtu_warned;          /* the tun-mtu/path MTU warning was given */
+	struct ssl_creds creds;       /* client --auth-user-pass, kept as 2.6 */
 };
 
 enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persist);

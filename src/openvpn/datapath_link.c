@@ -6,8 +6,10 @@
 #include "datapath_int.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include "crypto.h"
 #include "script.h"
@@ -39,18 +41,41 @@ static const struct remote_entry *tunnel_current_remote(struct tunnel *t)
 	return &t->o->remotes[p->order[p->remote_index % n]];
 }
 
+/*
+ * --remote-random-hostname: a fresh random label in front of a host name,
+ * so that no DNS cache answers for it. Addresses are left alone.
+ */
+static const char *tunnel_random_host(const char *host, char *buf, size_t len)
+{
+	struct in6_addr a6;
+	uint8_t rnd[6];
+	int n;
+
+	if (inet_pton(AF_INET, host, &a6) == 1 || inet_pton(AF_INET6, host, &a6) == 1)
+		return host;
+	if (crypto_rand_bytes(rnd, sizeof(rnd)) < 0)
+		return host;
+	n = snprintf(buf, len, "%02x%02x%02x%02x%02x%02x.%s", rnd[0], rnd[1], rnd[2],
+		     rnd[3], rnd[4], rnd[5], host);
+	return n > 0 && (size_t)n < len ? buf : host;
+}
+
 static int tunnel_resolve_remote(struct tunnel *t, int family, int socktype)
 {
 	const struct remote_entry *r = tunnel_current_remote(t);
-	const char *port;
+	const char *port, *host;
+	char rnd_host[300];
 	int ret;
 
 	if (!r)
 		return 0;
 	port = r->port ? r->port : t->o->rport;
-	ret = addr_resolve(r->host, port, family, socktype, false, &t->remote, 1);
+	host = r->host;
+	if (t->o->remote_random_hostname)
+		host = tunnel_random_host(r->host, rnd_host, sizeof(rnd_host));
+	ret = addr_resolve(host, port, family, socktype, false, &t->remote, 1);
 	if (ret <= 0) {
-		msg(M_ERR, "RESOLVE: Cannot resolve host address: %s:%s (%s)", r->host, port,
+		msg(M_ERR, "RESOLVE: Cannot resolve host address: %s:%s (%s)", host, port,
 		    ret < 0 ? strerror(-ret) : "no address");
 		t->resolve_failed = true;
 		return ret < 0 ? ret : -EHOSTUNREACH;

@@ -305,7 +305,8 @@ void tunnel_persist_release(struct tunnel_persist *p)
 		ssl_ctx_free(p->tls_ctx);
 		p->tls_ctx = NULL;
 	}
-	/* a re-read config may list other remotes */
+	/* a re-read config may list other remotes and credentials */
+	ssl_creds_wipe(&p->creds);
 	p->order_ready = false;
 	p->remote_index = 0;
 	tunnel_persist_release_tun(p);

@@ -99,6 +99,13 @@ int tunnel_ssl_open(struct tunnel *t)
 	keyfile_wipe(&key);
 	if (ret < 0)
 		return ret;
+	if (t->o->tls_client) {
+		/* read now: a missing file stops the start, as in 2.6 */
+		ret = ssl_creds_load(&t->persist->creds, t->o);
+		if (ret < 0)
+			return ret;
+		t->ssl->creds = &t->persist->creds;
+	}
 	t->ssl->peer_name = t->peer_name;
 	return 0;
 }
@@ -193,7 +200,12 @@ static void tunnel_ssl_control(struct ssl_session *s, const char *m)
 		}
 	} else if (strncmp(m, "AUTH_FAILED", 11) == 0) {
 		msg(M_ERR, "AUTH: Received control message: %s", m);
-		tunnel_end(t, TUNNEL_FATAL, "auth-failure");
+		/* --auth-retry nointeract: try again with the same credentials,
+		 * or with the file read again under --auth-nocache */
+		if (t->o->auth_retry == AUTH_RETRY_NOINTERACT)
+			tunnel_end(t, TUNNEL_RESTART_SOFT, "auth-failure");
+		else
+			tunnel_end(t, TUNNEL_FATAL, "auth-failure");
 	} else if (strncmp(m, "RESTART", 7) == 0) {
 		msg(M_INFO, "Connection reset command was pushed by server ('%s')", m);
 		tunnel_end(t, TUNNEL_RESTART_SOFT, "server-pushed-connection-reset");

@@ -80,6 +80,10 @@ static int setup_process(const struct options *o)
 			return ret;
 		}
 	}
+	if (o->mlock)
+		process_lock_memory();
+	if (o->nice_set)
+		process_set_nice(o->nice);
 	if (o->writepid) {
 		int ret = process_write_pid(o->writepid);
 

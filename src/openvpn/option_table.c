@@ -1692,23 +1692,14 @@ static int opt_setenv_opt(struct options *o, const struct option_call *c)
 	if (c->argc < 3)
 		return options_error(c, "'setenv opt' needs the option that follows it");
 	d = option_table_lookup(c->argv[2]);
-	if (!d) {
-		if (c->file)
-			msg(M_WARN, "%s:%d: unknown option '%s' ignored ('setenv opt')", c->file,
-			    c->line, c->argv[2]);
-		else
-			msg(M_WARN, "command line: unknown option '%s' ignored ('setenv opt')",
-			    c->argv[2]);
-		return OPT_IGNORED;
-	}
 	sub = *c;
 	sub.argv = c->argv + 2;
 	sub.argc = c->argc - 2;
 	sub.is_inline = false;
 	n = sub.argc - 1;
-	if (n < d->min_args || n > d->max_args)
-		return options_error(&sub, "takes %d to %d argument(s), not %d", d->min_args,
-				     d->max_args, n);
+	/* as --ignore-unknown-option: what we do not honour is skipped too */
+	if (!d || !option_def_supported(d) || n < d->min_args || n > d->max_args)
+		return options_skip_optional(&sub, d, "'setenv opt'");
 	if (!(d->contexts & c->context))
 		return options_error(&sub, "not allowed here");
 	return d->handler(o, &sub);
@@ -1740,6 +1731,68 @@ static int opt_setenv(struct options *o, const struct option_call *c)
 	return words_add(&sub, &o->setenv_list, &o->n_setenv);
 }
 
+static int opt_ignore_unknown(struct options *o, const struct option_call *c)
+{
+	return words_add(c, &o->ignore_unknown, &o->n_ignore_unknown);
+}
+
+/* ---- client credentials and process ------------------------------------ */
+
+static int opt_auth_retry(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "none") == 0)
+		o->auth_retry = AUTH_RETRY_NONE;
+	else if (strcmp(c->argv[1], "nointeract") == 0)
+		o->auth_retry = AUTH_RETRY_NOINTERACT;
+	else if (strcmp(c->argv[1], "interact") == 0)
+		return options_error(c, "'interact' needs a console to ask for the username and password again, which this version does not do: use 'nointeract' (the file is read again) or 'none'");
+	else
+		return options_error(c, "'%s' is not one of none, nointeract, interact",
+				     c->argv[1]);
+	return 0;
+}
+
+static int opt_askpass(struct options *o, const struct option_call *c)
+{
+	if (c->argc < 2)
+		return options_error(c, "give a file holding the private key password: asking on the console is not supported by this version");
+	return set_file(c, &o->askpass);
+}
+
+static int opt_nice(struct options *o, const struct option_call *c)
+{
+	int ret = arg_int(c, 1, -20, 19, &o->nice);
+
+	if (ret == 0)
+		o->nice_set = true;
+	return ret;
+}
+
+static int opt_client_flag(struct options *o, const struct option_call *c)
+{
+	static const struct { const char *name; size_t off; } flags[] = {
+		{ "auth-nocache", offsetof(struct options, auth_nocache) },
+		{ "push-peer-info", offsetof(struct options, push_peer_info) },
+		{ "remote-random-hostname", offsetof(struct options, remote_random_hostname) },
+		{ "mlock", offsetof(struct options, mlock) },
+		{ "errors-to-stderr", offsetof(struct options, errors_to_stderr) },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		if (strcmp(c->argv[0], flags[i].name) == 0) {
+			*(bool *)((char *)o + flags[i].off) = true;
+			return 0;
+		}
+	}
+	return options_error(c, "internal error: no flag field");
+}
+
+static int opt_server_poll_timeout(struct options *o, const struct option_call *c)
+{
+	return arg_int(c, 1, 0, MAX_SECONDS, &o->server_poll_timeout);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const struct option_def option_table[] = {
@@ -1755,7 +1808,7 @@ static const struct option_def option_table[] = {
 	{ "syslog", "[progname]", 0, 1, C, 0, opt_syslog },
 	{ "suppress-timestamps", "", 0, 0, C, 0, opt_suppress_timestamps },
 	{ "machine-readable-output", "", 0, 0, C, 0, opt_not_yet },
-	{ "errors-to-stderr", "", 0, 0, C, 0, opt_not_yet },
+	{ "errors-to-stderr", "", 0, 0, C, 0, opt_client_flag },
 	{ "echo", "[parms ...]", 0, MANY, C | P, 0, opt_echo },
 	{ "daemon", "[progname]", 0, 1, C, 0, opt_daemon },
 	{ "writepid", "file", 1, 1, C, 0, opt_path },
@@ -1764,15 +1817,15 @@ static const struct option_def option_table[] = {
 	{ "cd", "dir", 1, 1, C, 0, opt_path },
 	{ "chroot", "dir", 1, 1, C, 0, opt_path },
 	{ "setcon", "context", 1, 1, C, 0, opt_not_yet },
-	{ "nice", "n", 1, 1, C, 0, opt_not_yet },
-	{ "mlock", "", 0, 0, C, 0, opt_not_yet },
+	{ "nice", "n", 1, 1, C, 0, opt_nice },
+	{ "mlock", "", 0, 0, C, 0, opt_client_flag },
 	{ "remap-usr1", "signal", 1, 1, C, 0, opt_not_yet },
 	{ "status", "file [n]", 1, 2, C, 0, opt_status },
 	{ "status-version", "n", 1, 1, C, 0, opt_status_version },
 	{ "tmp-dir", "dir", 1, 1, C, 0, opt_tmp_dir },
 	{ "setenv", "name [value] | opt option ...", 1, MANY, C, 0, opt_setenv },
 	{ "setenv-safe", "name [value]", 1, 2, C | P, 0, opt_setenv },
-	{ "ignore-unknown-option", "opt [opt ...]", 1, MANY, C, 0, opt_not_yet },
+	{ "ignore-unknown-option", "opt [opt ...]", 1, MANY, C, 0, opt_ignore_unknown },
 	{ "script-security", "level", 1, 1, C, 0, opt_script_security },
 	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
 	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
@@ -1800,13 +1853,13 @@ static const struct option_def option_table[] = {
 	{ "bind-dev", "device", 1, 1, C, 0, opt_not_yet },
 	{ "remote", "host [port] [proto]", 1, 3, C, 0, opt_remote },
 	{ "remote-random", "", 0, 0, C, 0, opt_remote_random },
-	{ "remote-random-hostname", "", 0, 0, C, 0, opt_not_yet },
+	{ "remote-random-hostname", "", 0, 0, C, 0, opt_client_flag },
 	{ "connection", "(inline block)", 1, 1, C, INL, opt_not_yet },
 	{ "resolv-retry", "n|infinite", 1, 1, C, 0, opt_resolv_retry },
 	{ "connect-retry", "n [max]", 1, 2, C, 0, opt_connect_retry },
 	{ "connect-retry-max", "n", 1, 1, C, 0, opt_connect_retry_max },
 	{ "connect-timeout", "n", 1, 1, C, 0, opt_connect_timeout },
-	{ "server-poll-timeout", "n", 1, 1, C, 0, opt_not_yet },
+	{ "server-poll-timeout", "n", 1, 1, C, 0, opt_server_poll_timeout },
 	{ "float", "", 0, 0, C, 0, opt_float },
 	{ "ipchange", "cmd", 1, 1, C, 0, opt_script },
 	{ "persist-local-ip", "", 0, 0, C, 0, opt_not_yet },
@@ -1950,16 +2003,16 @@ static const struct option_def option_table[] = {
 	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_not_yet },
 	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_crl_verify },
 	{ "verify-client-cert", "none|optional|require", 1, 1, C, 0, opt_verify_client_cert },
-	{ "askpass", "[file]", 0, 1, C, 0, opt_not_yet },
-	{ "auth-nocache", "", 0, 0, C, 0, opt_not_yet },
-	{ "auth-retry", "none|nointeract|interact", 1, 1, C, 0, opt_not_yet },
+	{ "askpass", "[file]", 0, 1, C, 0, opt_askpass },
+	{ "auth-nocache", "", 0, 0, C, 0, opt_client_flag },
+	{ "auth-retry", "none|nointeract|interact", 1, 1, C, 0, opt_auth_retry },
 	{ "auth-user-pass", "[up]", 0, 1, C, INL, opt_auth_user_pass },
 	{ "auth-token", "token", 1, 1, P, 0, opt_auth_token },
 	{ "auth-token-user", "base64username", 1, 1, P, 0, opt_not_yet },
 	{ "static-challenge", "text echo", 2, 2, C, 0, opt_not_yet },
 	{ "keying-material-exporter", "label len", 2, 2, C, 0, opt_not_yet },
 	{ "force-tls-key-material-export", "", 0, 0, C, 0, opt_not_yet },
-	{ "push-peer-info", "", 0, 0, C, 0, opt_not_yet },
+	{ "push-peer-info", "", 0, 0, C, 0, opt_client_flag },
 	{ "pull-filter", "accept|ignore|reject text", 2, 2, C, 0, opt_pull_filter },
 	{ "pkcs11-providers", "provider ...", 1, MANY, C, 0, opt_not_yet },
 	{ "pkcs11-id", "name", 1, 1, C, 0, opt_not_yet },

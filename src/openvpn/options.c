@@ -297,7 +297,7 @@ static const size_t string_fields[] = {
 };
 static const size_t file_fields[] = {
 	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
-	STR(tls_crypt), STR(crl_verify), STR(auth_user_pass),
+	STR(tls_crypt), STR(crl_verify), STR(auth_user_pass), STR(askpass),
 };
 #undef STR
 
@@ -358,6 +358,10 @@ static void free_lists(struct options *o)
 	for (i = 0; i < o->n_remotes; i++) {
 		free(o->remotes[i].host);
 		free(o->remotes[i].port);
+		if (o->remotes[i].conn) {
+			options_free(o->remotes[i].conn);
+			free(o->remotes[i].conn);
+		}
 	}
 	for (i = 0; i < o->n_routes; i++) {
 		free(o->routes[i].network);
@@ -371,6 +375,7 @@ static void free_lists(struct options *o)
 	for (i = 0; i < o->n_pull_filters; i++)
 		free(o->pull_filters[i].text);
 	free(o->pull_filters);
+	words_list_free(&o->ignore_unknown, &o->n_ignore_unknown);
 	words_list_free(&o->dhcp_options, &o->n_dhcp_options);
 	words_list_free(&o->dns, &o->n_dns);
 	words_list_free(&o->setenv_list, &o->n_setenv);
@@ -473,6 +478,20 @@ static int pull_filters_copy(struct options *dst, const struct options *src)
 	return ok ? 0 : -ENOMEM;
 }
 
+/* A <connection> entry's settings holds no lists, so the copy is flat. */
+static bool conn_copy(struct options **dst, const struct options *src)
+{
+	*dst = malloc(sizeof(**dst));
+	if (!*dst)
+		return false;
+	if (options_copy(*dst, src) < 0) {
+		free(*dst);
+		*dst = NULL;
+		return false;
+	}
+	return true;
+}
+
 /* The fixed arrays: dst's counts were zeroed, so a partial copy frees. */
 static bool arrays_copy(struct options *dst, const struct options *src)
 {
@@ -482,7 +501,10 @@ static bool arrays_copy(struct options *dst, const struct options *src)
 	for (i = 0; i < src->n_remotes && ok; i++) {
 		dst->remotes[i].host = dup_or_null(src->remotes[i].host, &ok);
 		dst->remotes[i].port = dup_or_null(src->remotes[i].port, &ok);
+		dst->remotes[i].conn = NULL;
 		dst->n_remotes = i + 1;
+		if (ok && src->remotes[i].conn)
+			ok = conn_copy(&dst->remotes[i].conn, src->remotes[i].conn);
 	}
 	for (i = 0; i < src->n_routes && ok; i++) {
 		dst->routes[i].network = dup_or_null(src->routes[i].network, &ok);
@@ -515,6 +537,8 @@ static void forget_shared(struct options *dst)
 	dst->n_dhcp_options = dst->n_dns = 0;
 	dst->setenv_list = NULL;
 	dst->n_setenv = 0;
+	dst->ignore_unknown = NULL;
+	dst->n_ignore_unknown = 0;
 	dst->push = dst->push_remove = dst->iroutes = dst->iroutes_ipv6 = NULL;
 	dst->n_push = dst->n_push_remove = dst->n_iroutes = dst->n_iroutes_ipv6 = 0;
 }
@@ -535,6 +559,8 @@ int options_copy(struct options *dst, const struct options *src)
 	if (!ok || !arrays_copy(dst, src) || pull_filters_copy(dst, src) < 0 ||
 	    words_list_copy(&dst->setenv_list, &dst->n_setenv, src->setenv_list,
 			    src->n_setenv) < 0 ||
+	    words_list_copy(&dst->ignore_unknown, &dst->n_ignore_unknown,
+			    src->ignore_unknown, src->n_ignore_unknown) < 0 ||
 	    words_list_copy(&dst->dhcp_options, &dst->n_dhcp_options,
 			    src->dhcp_options, src->n_dhcp_options) < 0 ||
 	    words_list_copy(&dst->dns, &dst->n_dns, src->dns, src->n_dns) < 0 ||
@@ -692,6 +718,43 @@ static int report_count(const struct option_call *c, const struct option_def *d,
 				n, want, s, got);
 }
 
+bool options_ignore_listed(const struct options *o, const char *name)
+{
+	int i, j;
+
+	for (i = 0; i < o->n_ignore_unknown; i++)
+		for (j = 0; j < o->ignore_unknown[i].argc; j++)
+			if (strcmp(o->ignore_unknown[i].argv[j], name) == 0)
+				return true;
+	return false;
+}
+
+int options_skip_optional(const struct option_call *c, const struct option_def *d,
+			  const char *why)
+{
+	const char *what = !d ? "unknown" : option_def_status(d) ? option_def_status(d)
+			   : "given with wrong arguments";
+	char where[512];
+
+	location(c, where, sizeof(where));
+	msg(M_WARN, "%sWARNING: option '%s' ignored (%s; %s)", where, c->argv[0], what, why);
+	return OPT_IGNORED;
+}
+
+/*
+ * 2.6 lets a listed option fail softly when it does not know the option or
+ * its arguments do not fit. Options we know but do not honour are in the
+ * same boat for a config written for 2.6, so they are skipped too.
+ */
+static bool ignorable(const struct options *o, const struct option_call *c,
+		      const struct option_def *d, int nargs)
+{
+	if (!options_ignore_listed(o, c->argv[0]))
+		return false;
+	return !d || !option_def_supported(d) || nargs < d->min_args ||
+	       nargs > d->max_args;
+}
+
 static int apply_option(struct options *o, struct option_call *c)
 {
 	const struct option_def *d;
@@ -701,6 +764,8 @@ static int apply_option(struct options *o, struct option_call *c)
 	if (c->file && strncmp(c->argv[0], "--", 2) == 0)
 		c->argv[0] += 2;
 	d = option_table_lookup(c->argv[0]);
+	if (ignorable(o, c, d, nargs))
+		return options_skip_optional(c, d, "--ignore-unknown-option");
 	if (!d)
 		return report_unknown(c);
 	if (!(d->contexts & c->context))

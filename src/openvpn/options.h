@@ -50,6 +50,11 @@ struct remote_entry {
 	bool has_proto;
 	enum proto proto;
 	bool tcp_role_unset; /* "tcp": client or server decided in options_finalize */
+	/* From a <connection> block: the per-connection settings of that
+	 * block (the fields options_conn_fields lists; nothing else is set),
+	 * laid over the global ones while this entry is tried. NULL for a
+	 * plain --remote. */
+	struct options *conn;
 };
 
 struct route_entry {
@@ -153,6 +158,10 @@ struct options {
 	struct pull_filter *pull_filters;  /* in the order given */
 	int n_pull_filters;
 
+	/* --ignore-unknown-option words, every list given */
+	struct option_words *ignore_unknown;
+	int n_ignore_unknown;
+
 	/* logging */
 	int verb;                  /* default 1 */
 	int mute;
@@ -160,6 +169,7 @@ struct options {
 	bool log_append;
 	char *syslog_ident;        /* --syslog [name]; "openvpn" if no name */
 	bool suppress_timestamps;
+	bool errors_to_stderr;
 
 	/* transport */
 	enum proto proto;
@@ -174,6 +184,8 @@ struct options {
 	struct remote_entry remotes[OPT_MAX_REMOTES];
 	int n_remotes;
 	bool remote_random;
+	bool remote_random_hostname; /* a random label before each host name */
+	int server_poll_timeout;   /* seconds, 0: --connect-timeout decides */
 	int resolv_retry;          /* seconds, -1 = infinite (the default) */
 	int connect_retry;         /* default 1, for TCP too (as 2.6.14 shows) */
 	int connect_retry_max_interval; /* default 300 */
@@ -277,6 +289,11 @@ struct options {
 	enum verify_x509_type verify_x509_type;
 	struct option_file crl_verify;
 	struct option_file auth_user_pass; /* client: username and password lines */
+	bool auth_nocache;         /* read credentials for each use, then wipe */
+	enum { AUTH_RETRY_NONE = 0, AUTH_RETRY_NOINTERACT, AUTH_RETRY_INTERACT }
+		auth_retry;
+	bool push_peer_info;       /* IV_HWADDR, IV_SSL and UV_* in peer-info */
+	struct option_file askpass; /* private key password file */
 	bool crl_verify_dir;       /* "dir": files named by revoked serials */
 	int tls_timeout;           /* default 2 s */
 	int hand_window;           /* default 60 s */
@@ -300,6 +317,9 @@ struct options {
 	char *group;
 	char *cd;
 	char *chroot_dir;
+	bool nice_set;             /* --nice n after initialization */
+	int nice;
+	bool mlock;
 	/* scripts (script.c runs them; commands are kept as written) */
 	int script_security;       /* default 1 */
 	char *up, *down;
@@ -547,6 +567,12 @@ bool options_is_ipv4(const char *s);
 bool options_is_netmask(const char *s);
 /* "addr/bits" (bits 0..128); without need_bits a bare address is fine. */
 bool options_is_ipv6_prefix(const char *s, bool need_bits);
+/* The option's name is in an --ignore-unknown-option list. */
+bool options_ignore_listed(const struct options *o, const char *name);
+/* Warn that optional option c (d: its row, NULL if unknown) is skipped,
+ * and why it may be; returns OPT_IGNORED. */
+int options_skip_optional(const struct option_call *c, const struct option_def *d,
+			  const char *why);
 /* Read a --config file named by option call `from`. */
 int options_include(struct options *o, const char *path,
 		    const struct option_call *from);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -209,4 +210,21 @@ int process_drop_once(const char *user, const char *group, const char *chroot_di
 	if (ret == 0 && chroot_dir)
 		ret = process_chroot(chroot_dir);
 	return ret ? ret : process_drop_privileges(&ids);
+}
+
+void process_set_nice(int n)
+{
+	/* nice() returns the new value, which may be -1: check errno */
+	errno = 0;
+	if (nice(n) == -1 && errno != 0)
+		msg(M_WARN | M_ERRNO, "WARNING: nice %d failed", n);
+	else
+		msg(M_INFO, "nice %d succeeded", n);
+}
+
+/* Keys and tunnel data never reach swap. */
+void process_lock_memory(void)
+{
+	if (mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+		msg(M_WARN | M_ERRNO, "WARNING: mlockall call failed");
 }

@@ -6,6 +6,9 @@
 
 /* Detach from the terminal (--daemon). Returns 0 or -errno. */
 int process_daemonize(void);
+/* --nice n and --mlock: failures only warn, as in 2.6. */
+void process_set_nice(int n);
+void process_lock_memory(void);
 /* Write our pid to path (--writepid). */
 int process_write_pid(const char *path);
 void process_remove_pid(const char *path);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "event.h"
 #include "log.h"
@@ -169,14 +170,22 @@ static int ssl_send_keymethod(struct ssl_session *s, struct key_state *ks)
 		return -EIO;
 	m->options = s->options_string;
 	/* a client sends its --auth-user-pass credentials, if any */
-	m->username = !s->tls_server && s->peer_user[0] ? s->peer_user : NULL;
-	m->password = !s->tls_server && s->peer_user[0] ? s->peer_pass : NULL;
+	if (!s->tls_server && s->creds) {
+		ret = ssl_creds_load(s->creds, s->o);
+		if (ret < 0)
+			return ret;
+		m->username = s->creds->loaded ? s->creds->user : NULL;
+		m->password = s->creds->loaded ? s->creds->pass : NULL;
+	}
 	m->peer_info = s->mp_server ? NULL : s->peer_info;
 	buf_init(&b, mem, sizeof(mem), 0);
 	ret = keymethod_build(m, &b);
 	if (ret == 0)
 		ret = ssl_conn_write(ks->tls, buf_data(&b), buf_len(&b));
 	crypto_wipe(mem, sizeof(mem));
+	m->username = m->password = NULL;
+	if (!s->tls_server && s->creds && s->o->auth_nocache)
+		ssl_creds_wipe(s->creds);
 	if (ret == 0)
 		ks->km_sent = true;
 	return ret;
@@ -331,6 +340,27 @@ static int ssl_negotiate_server(struct ssl_session *s, struct key_state *ks,
 static void copy_credential(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
+}
+
+int ssl_creds_load(struct ssl_creds *c, const struct options *o)
+{
+	int ret;
+
+	if (c->loaded || !option_file_set(&o->auth_user_pass))
+		return 0;
+	ret = keymethod_read_credentials(&o->auth_user_pass, c->user, sizeof(c->user),
+					 c->pass, sizeof(c->pass));
+	if (ret < 0) {
+		ssl_creds_wipe(c);
+		return ret;
+	}
+	c->loaded = true;
+	return 0;
+}
+
+void ssl_creds_wipe(struct ssl_creds *c)
+{
+	crypto_wipe(c, sizeof(*c));
 }
 
 void ssl_wipe_peer_credentials(struct ssl_session *s)
@@ -851,9 +881,20 @@ enum crypto_verdict ssl_decrypt(struct ssl_session *s, struct buf *b)
 static void ssl_build_strings(struct ssl_session *s)
 {
 	struct keymethod_peer_info_cfg pic;
+	struct utsname uts;
+	char ssl_ver[128], *p;
 
 	keymethod_options_string(s->o, s->options_string, sizeof(s->options_string));
 	keymethod_peer_info_defaults(s->o, &pic);
+	if (s->o->push_peer_info) {
+		snprintf(ssl_ver, sizeof(ssl_ver), "%s", ssl_library_version());
+		for (p = ssl_ver; *p; p++)
+			if (*p == ' ')
+				*p = '_';
+		pic.ssl_version = ssl_ver;
+		if (uname(&uts) == 0)
+			pic.plat_version = uts.release;
+	}
 	keymethod_peer_info_build(&pic, s->peer_info, sizeof(s->peer_info));
 }
 
@@ -880,13 +921,6 @@ int ssl_session_init(struct ssl_session *s, const struct options *o, struct ssl_
 		return ret;
 	}
 	/* Budget for the worst case of 4 piggybacked ACKs over IPv6. */
-	if (!s->tls_server && option_file_set(&o->auth_user_pass)) {
-		ret = keymethod_read_credentials(&o->auth_user_pass, s->peer_user,
-						 sizeof(s->peer_user), s->peer_pass,
-						 sizeof(s->peer_pass));
-		if (ret < 0)
-			return ret;
-	}
 	s->max_payload = tls_wrap_max_payload(&s->wrap, (size_t)o->max_packet_size, 4, true);
 	ssl_build_strings(s);
 	return ks_init(s, &s->ks[SSL_KS_PRIMARY], 0);

@@ -84,8 +84,24 @@ struct ssl_callbacks {
 	void (*key_retired)(struct ssl_session *s, const struct key_state *ks);
 };
 
+/*
+ * A client's --auth-user-pass credentials. The owner keeps them across
+ * restarts, as 2.6 does; with --auth-nocache they are wiped after each use
+ * and the file is read again when they are needed next.
+ */
+struct ssl_creds {
+	bool loaded;
+	char user[256], pass[256];
+};
+
+/* Read the credentials if the options name some and they are not loaded.
+ * Returns 0 or -errno (logged). */
+int ssl_creds_load(struct ssl_creds *c, const struct options *o);
+void ssl_creds_wipe(struct ssl_creds *c);
+
 struct ssl_session {
 	const struct options *o;
+	struct ssl_creds *creds;            /* client: the owner's, NULL: none */
 	struct ssl_ctx *tls_ctx;            /* shared, owned by the caller */
 	struct ssl_callbacks cb;
 	void *owner;
@@ -109,7 +125,7 @@ struct ssl_session {
 	uint8_t last_key_id;
 	struct ssl_negotiated neg;
 	char options_string[KEYMETHOD_OPTIONS_MAX];
-	char peer_info[512];
+	char peer_info[1024];
 	size_t max_payload;                 /* TLS bytes per CONTROL_V1 */
 	uint8_t txmem[BUF_SIZE];
 	uint8_t rxmem[KEYMETHOD_MSG_MAX + 1];

@@ -373,6 +373,31 @@ void keymethod_peer_info_defaults(const struct options *o,
 	c->comp_stubs = true;
 	/* and LZ4 too when they may receive compressed packets */
 	c->comp_lz4 = o->allow_compression != COMP_ALLOW_NO;
+	c->setenv_list = o->setenv_list;
+	c->n_setenv = o->n_setenv;
+}
+
+/* What a user or GUI adds with --setenv: IV_GUI_VER and IV_SSO always,
+ * the rest with --push-peer-info only, as 2.6 does. */
+static void peer_info_extra(struct strbuf *b, const struct keymethod_peer_info_cfg *c)
+{
+	const struct option_words *w;
+	bool detail = c->ssl_version != NULL;
+	int i;
+
+	if (c->ssl_version)
+		sb_add(b, "IV_SSL=%s\n", c->ssl_version);
+	if (c->plat_version)
+		sb_add(b, "IV_PLAT_VER=%s\n", c->plat_version);
+	for (i = 0; i < c->n_setenv; i++) {
+		w = &c->setenv_list[i];
+		if (w->argc < 1 || w->pushed || strpbrk(w->argv[0], "=\n"))
+			continue;
+		if (strcmp(w->argv[0], "IV_GUI_VER") == 0 || strcmp(w->argv[0], "IV_SSO") == 0 ||
+		    (detail && strncmp(w->argv[0], "UV_", 3) == 0))
+			sb_add(b, "%s=%s\n", w->argv[0],
+			       w->argc > 1 && !strchr(w->argv[1], '\n') ? w->argv[1] : "");
+	}
 }
 
 int keymethod_peer_info_build(const struct keymethod_peer_info_cfg *c,
@@ -399,6 +424,8 @@ int keymethod_peer_info_build(const struct keymethod_peer_info_cfg *c,
 		sb_add(&b, "IV_LZ4=1\nIV_LZ4v2=1\n");
 	if (c->pull && c->comp_stubs)
 		sb_add(&b, "IV_LZO_STUB=1\nIV_COMP_STUB=1\nIV_COMP_STUBv2=1\n");
+	if (c->pull)
+		peer_info_extra(&b, c);
 	if (b.overflow) {
 		out[0] = '\0';
 		return -ENOSPC;
@@ -560,32 +587,62 @@ static bool take_line(const char **p, char *out, size_t len)
 	return true;
 }
 
+/* The text of a small secret file (or inline block) into text[len]. */
+static int read_secret_text(const struct option_file *f, const char *what,
+			    char *text, size_t len)
+{
+	FILE *fp;
+	size_t n;
+
+	if (f->is_inline) {
+		snprintf(text, len, "%s", f->name);
+		return 0;
+	}
+	fp = fopen(f->name, "r");
+	if (!fp) {
+		int ret = -errno;
+
+		msg(M_ERR | M_ERRNO, "--%s: cannot open %s", what, f->name);
+		return ret;
+	}
+	n = fread(text, 1, len - 1, fp);
+	text[n] = '\0';
+	fclose(fp);
+	return 0;
+}
+
 int keymethod_read_credentials(const struct option_file *f, char *user, size_t ulen,
 			       char *pass, size_t plen)
 {
 	char text[1024];
 	const char *p = text;
 	const char *name = f->is_inline ? "[[INLINE]]" : f->name;
-	size_t n = 0;
-	int ret = 0;
+	int ret;
 
-	if (f->is_inline) {
-		snprintf(text, sizeof(text), "%s", f->name);
-	} else {
-		FILE *fp = fopen(f->name, "r");
-
-		if (!fp) {
-			ret = -errno;
-			msg(M_ERR | M_ERRNO, "--auth-user-pass: cannot open %s", f->name);
-			return ret;
-		}
-		n = fread(text, 1, sizeof(text) - 1, fp);
-		text[n] = '\0';
-		fclose(fp);
-	}
+	ret = read_secret_text(f, "auth-user-pass", text, sizeof(text));
+	if (ret < 0)
+		return ret;
 	if (!take_line(&p, user, ulen) || !take_line(&p, pass, plen) || !user[0]) {
 		msg(M_ERR, "--auth-user-pass %s: needs the username on the first line and the password on the second (at most %zu bytes each)",
 		    name, ulen - 1);
+		ret = -EINVAL;
+	}
+	explicit_bzero(text, sizeof(text));
+	return ret;
+}
+
+int keymethod_read_password(const struct option_file *f, char *pass, size_t plen)
+{
+	char text[1024];
+	const char *p = text;
+	int ret;
+
+	ret = read_secret_text(f, "askpass", text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (!take_line(&p, pass, plen)) {
+		msg(M_ERR, "--askpass %s: the password line is longer than %zu bytes",
+		    f->is_inline ? "[[INLINE]]" : f->name, plen - 1);
 		ret = -EINVAL;
 	}
 	explicit_bzero(text, sizeof(text));

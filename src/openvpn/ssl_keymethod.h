@@ -98,6 +98,9 @@ int keymethod_parse(const uint8_t *data, size_t len, bool from_client,
  */
 int keymethod_read_credentials(const struct option_file *f, char *user, size_t ulen,
 			       char *pass, size_t plen);
+/* --askpass: the first line of the file is the private key password.
+ * Returns 0 or -errno (reported); the caller wipes pass after use. */
+int keymethod_read_password(const struct option_file *f, char *pass, size_t plen);
 
 int keymethod_options_string(const struct options *o, char *out, size_t len);
 
@@ -111,6 +114,12 @@ struct keymethod_peer_info_cfg {
 	int mtu;                   /* IV_MTU: largest tun MTU a push may set */
 	bool comp_stubs;           /* IV_LZO_STUB, IV_COMP_STUB, IV_COMP_STUBv2 */
 	bool comp_lz4;             /* IV_LZ4, IV_LZ4v2 (--allow-compression not no) */
+	/* --push-peer-info: IV_SSL and IV_PLAT_VER (NULL: not sent), and the
+	 * UV_* variables of --setenv */
+	const char *ssl_version;   /* no spaces: 2.6 writes '_' for them */
+	const char *plat_version;
+	const struct option_words *setenv_list;
+	int n_setenv;
 };
 
 /* Our defaults for the role the options describe. */

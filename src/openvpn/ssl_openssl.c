@@ -28,6 +28,7 @@
 #include "log.h"
 #include "options.h"
 #include "script.h"
+#include "ssl_keymethod.h"
 
 /* 2.6's TLS <= 1.2 list: (EC)DHE key exchange with RSA/ECDSA only. */
 #define DEFAULT_TLS_CIPHERS "DEFAULT:!EXP:!LOW:!MEDIUM:!kDH:!kECDH:!DSS:!PSK:!SRP:!kRSA"
@@ -220,30 +221,55 @@ static int ctx_load_extra_certs(SSL_CTX *ctx, const struct options *o)
 	return ret;
 }
 
-/* Encrypted keys would need --askpass; say so instead of a decoder error. */
-static int no_password(char *buf, int size, int rwflag, void *asked)
+/* The --askpass password, if any, for an encrypted key. */
+struct key_password {
+	const char *pass;          /* NULL: no --askpass */
+	bool asked;
+};
+
+static int key_password_cb(char *buf, int size, int rwflag, void *arg)
 {
-	*(bool *)asked = true;
-	return -1;
+	struct key_password *kp = arg;
+	size_t n;
+
+	kp->asked = true;
+	if (!kp->pass)
+		return -1;
+	n = strlen(kp->pass);
+	if (n > (size_t)size)
+		return -1;
+	memcpy(buf, kp->pass, n);
+	return (int)n;
 }
 
 static int ctx_load_key(SSL_CTX *ctx, const struct options *o)
 {
 	char name[512];
-	bool asked = false;
+	char pass[256];
+	struct key_password kp = { NULL, false };
 	EVP_PKEY *key;
-	BIO *bio = source_open(&o->key);
+	BIO *bio;
 	int ret = 0;
 
+	/* read for each load and wiped right after: never kept in memory */
+	if (option_file_set(&o->askpass)) {
+		if (keymethod_read_password(&o->askpass, pass, sizeof(pass)) < 0)
+			return -EINVAL;
+		kp.pass = pass;
+	}
 	source_name(&o->key, "key", name, sizeof(name));
-	key = bio ? PEM_read_bio_PrivateKey(bio, NULL, no_password, &asked) : NULL;
+	bio = source_open(&o->key);
+	key = bio ? PEM_read_bio_PrivateKey(bio, NULL, key_password_cb, &kp) : NULL;
 	BIO_free(bio);
-	if (!key && asked) {
+	OPENSSL_cleanse(pass, sizeof(pass));
+	if (!key && kp.asked && !kp.pass) {
 		ERR_clear_error();
-		msg(M_ERR, "Cannot load private key from %s: it is encrypted, and --askpass is not supported yet",
+		msg(M_ERR, "Cannot load private key from %s: it is encrypted; give the password with --askpass FILE",
 		    name);
 		return -EINVAL;
 	}
+	if (!key && kp.asked)
+		return ctx_error("Cannot decrypt private key from %s: wrong --askpass password?", name);
 	if (!key)
 		return ctx_error("Cannot load private key from %s", name);
 	/* OpenSSL already refuses a key that does not match the certificate;

@@ -857,7 +857,7 @@ static void test_bad_files(void **state)
 	snprintf(want, sizeof(want), "Private key from --key '%s/server.key' does not belong to the certificate from --cert: OpenSSL: error:", dir);
 	expect_ctx_error("dev tun\ntls-client\nca @/ca.crt\ncert @/client.crt\nkey @/server.key\n", want);
 	expect_ctx_error("dev tun\ntls-client\nca @/ca.crt\ncert @/client.crt\nkey @/enc.key\n",
-			 "enc.key': it is encrypted, and --askpass is not supported yet\n");
+			 "enc.key': it is encrypted; give the password with --askpass FILE\n");
 	expect_ctx_error("dev tun\ntls-client\nca @/bad.key\ncert @/client.crt\nkey @/client.key\n",
 			 "Cannot load CA certificates from --ca '");
 	expect_ctx_error("dev tun\ntls-client\nca @/ca.crt\ncert @/client.key\nkey @/client.key\n",
@@ -866,6 +866,28 @@ static void test_bad_files(void **state)
 	expect_ctx_error(SERVER_CONF "dh none\ncrl-verify @/ca.crt\n", "CRL: cannot read a CRL from --crl-verify '");
 	expect_ctx_error(CLIENT_CONF "tls-cipher NO-SUCH-CIPHER\n", "Cannot use --tls-cipher 'NO-SUCH-CIPHER': OpenSSL: error:");
 	expect_ctx_error(CLIENT_CONF "tls-groups nosuchgroup\n", "Cannot use --tls-groups 'nosuchgroup'");
+}
+
+/* --askpass FILE: the first line decrypts the key; a wrong one is named. */
+static void test_askpass(void **state)
+{
+	struct options o;
+	struct ssl_ctx *ctx = NULL;
+
+	write_text("pass.txt", "pass\nignored second line\n");
+	write_text("wrong.txt", "nope\n");
+	make_options(&o, "dev tun\ntls-client\nca @/ca.crt\ncert @/client.crt\n"
+		     "key @/enc.key\naskpass @/pass.txt\n");
+	assert_int_equal(ssl_ctx_new(&o, &ctx), 0);
+	assert_non_null(ctx);
+	ssl_ctx_free(ctx);
+	options_free(&o);
+	expect_ctx_error("dev tun\ntls-client\nca @/ca.crt\ncert @/client.crt\n"
+			 "key @/enc.key\naskpass @/wrong.txt\n",
+			 "Cannot decrypt private key from --key '");
+	expect_ctx_error("dev tun\ntls-client\nca @/ca.crt\ncert @/client.crt\n"
+			 "key @/enc.key\naskpass @/missing.txt\n",
+			 "--askpass: cannot open ");
 }
 
 static void test_groups_and_suites(void **state)
@@ -957,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_crl_dir),
 		cmocka_unit_test(test_unknown_ca),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_askpass),
 		cmocka_unit_test(test_groups_and_suites),
 		cmocka_unit_test(test_write_limits),
 		cmocka_unit_test(test_garbage_input),

@@ -298,6 +298,7 @@ static bool tunnel_tls_input(struct tunnel *t, struct buf *b, uint64_t now)
 	if (!ssl_is_data_opcode(buf_data(b)[0])) {
 		if (!ssl_recv_control(t->ssl, b))
 			return false;
+		t->heard = true;
 		ping_note_received(&t->ping, now);
 		tunnel_ssl_reschedule(t);
 		return false;
@@ -414,6 +415,7 @@ static void tunnel_tls_new_source(struct tunnel *t, struct buf *b,
 			script_ipchange(t->o, from);
 	}
 	addr_to_str(from, t->peer_name, sizeof(t->peer_name));
+	t->heard = true;
 	ping_note_received(&t->ping, now);
 	if (is_data)
 		tunnel_deliver_payload(t, b, now);

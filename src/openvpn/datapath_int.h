@@ -47,6 +47,8 @@ struct tunnel {
 	struct sockaddr_any remote;
 	bool remote_known;
 	bool peer_seen;
+	bool heard;               /* a verified packet came from the peer */
+	bool own_eff;             /* eff is this instance's copy of the options */
 	bool up;                  /* "Initialization Sequence Completed" printed */
 	struct ping_state ping;
 	struct timer pause_timer, exit_timer;
@@ -133,6 +135,11 @@ int tunnel_open_transport(struct tunnel *t);
 /* A TCP connection is up (connected or accepted). */
 void tunnel_tcp_connected(struct tunnel *t);
 void tunnel_connect_timeout(struct timer *tm);
+/* The --remote (or <connection>) entry this instance tries. */
+const struct remote_entry *tunnel_current_remote(struct tunnel *t);
+/* --server-poll-timeout / --connect-timeout applies to this instance. */
+bool tunnel_polls_server(const struct tunnel *t);
+void tunnel_poll_arm(struct tunnel *t);
 void tunnel_listener_ready(struct event_handler *h, uint32_t events);
 
 /* ---- datapath_run.c ------------------------------------------------------- */

@@ -14,7 +14,7 @@
 #include "crypto.h"
 #include "script.h"
 
-static const struct remote_entry *tunnel_current_remote(struct tunnel *t)
+const struct remote_entry *tunnel_current_remote(struct tunnel *t)
 {
 	struct tunnel_persist *p = t->persist;
 	int n = t->o->n_remotes;
@@ -123,23 +123,50 @@ static int tunnel_open_udp(struct tunnel *t)
 	return 0;
 }
 
+/* --server-poll-timeout, else --connect-timeout (this connection's). */
+static int tunnel_poll_secs(const struct tunnel *t)
+{
+	return t->o->server_poll_timeout > 0 ? t->o->server_poll_timeout : t->o->connect_timeout;
+}
+
+/* A TLS client gives up on a server that has not answered in time and
+ * tries the next one, as 2.6 does; a TCP connect is bounded the same way. */
+bool tunnel_polls_server(const struct tunnel *t)
+{
+	return t->o->tls_client && t->o->n_remotes > 0 && tunnel_poll_secs(t) > 0;
+}
+
+void tunnel_poll_arm(struct tunnel *t)
+{
+	if (tunnel_poll_secs(t) > 0)
+		timer_arm(&t->loop, &t->connect_timer, (uint64_t)tunnel_poll_secs(t) * 1000);
+}
+
 void tunnel_connect_timeout(struct timer *tm)
 {
 	struct tunnel *t = container_of(tm, struct tunnel, connect_timer);
 	char a[96];
 
-	if (!t->link.connecting)
+	if (t->link.connecting) {
+		msg(M_INFO, "TCP: connect to %s timed out after %d s (--connect-timeout)",
+		    addr_to_str(&t->remote, a, sizeof(a)), tunnel_poll_secs(t));
+		tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-failed");
 		return;
-	msg(M_INFO, "TCP: connect to %s timed out after %d s (--connect-timeout)",
-	    addr_to_str(&t->remote, a, sizeof(a)), t->o->connect_timeout);
-	tunnel_end(t, TUNNEL_RESTART_SOFT, "connection-failed");
+	}
+	if (t->heard || !tunnel_polls_server(t))
+		return;
+	msg(M_INFO, "Server poll timeout (%d s): no answer from %s, trying the next server",
+	    tunnel_poll_secs(t), addr_to_str(&t->remote, a, sizeof(a)));
+	tunnel_end(t, TUNNEL_RESTART_SOFT, "server_poll");
 }
 
 void tunnel_tcp_connected(struct tunnel *t)
 {
 	char a[96];
 
-	timer_cancel(&t->loop, &t->connect_timer);
+	/* a TLS client keeps the timer until the server answers */
+	if (!tunnel_polls_server(t))
+		timer_cancel(&t->loop, &t->connect_timer);
 
 	msg(M_INFO, "TCP connection established with %s", addr_to_str(&t->link.peer, a, sizeof(a)));
 	t->remote = t->link.peer;
@@ -239,8 +266,8 @@ static int tunnel_open_tcp_client(struct tunnel *t)
 	ret = event_add(&t->loop, link_fd(&t->link), t->link_events, &t->link_h);
 	if (ret == 0 && !t->link.connecting)
 		tunnel_tcp_connected(t);
-	else if (ret == 0 && t->o->connect_timeout > 0)
-		timer_arm(&t->loop, &t->connect_timer, (uint64_t)t->o->connect_timeout * 1000);
+	else if (ret == 0)
+		tunnel_poll_arm(t);
 	return ret;
 }
 
@@ -260,6 +287,8 @@ int tunnel_open_transport(struct tunnel *t)
 	ret = tunnel_open_udp(t);
 	if (ret < 0)
 		return ret;
+	if (tunnel_polls_server(t))
+		tunnel_poll_arm(t);
 	t->link_events = EPOLLIN;
 	return event_add(&t->loop, link_fd(&t->link), EPOLLIN, &t->link_h);
 }

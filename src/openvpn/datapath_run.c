@@ -176,6 +176,25 @@ static bool tunnel_restart_pause(struct tunnel *t)
 	return t->end == TUNNEL_RESTART_SOFT;
 }
 
+/*
+ * A client's pushed options, and the settings of the --remote or
+ * <connection> entry tried now, land in this instance's own copy.
+ */
+static int tunnel_own_options(struct tunnel *t)
+{
+	const struct remote_entry *r = tunnel_current_remote(t);
+	int ret;
+
+	if (!t->o->pull && !t->o->client && !(r && (r->conn || r->has_proto)))
+		return 0;
+	ret = options_copy(&t->eff, t->o);
+	if (ret < 0)
+		return ret;
+	t->o = &t->eff;
+	t->own_eff = true;
+	return r ? options_conn_apply(&t->eff, r) : 0;
+}
+
 static int tunnel_setup(struct tunnel *t)
 {
 	int ret;
@@ -202,12 +221,10 @@ static int tunnel_setup(struct tunnel *t)
 	timer_init(&t->connect_timer, tunnel_connect_timeout);
 	tunnel_dco_init(t);
 	snprintf(t->peer_name, sizeof(t->peer_name), "[undef]");
+	ret = tunnel_own_options(t);
+	if (ret < 0)
+		return ret;
 	if (t->o->pull || t->o->client) {
-		/* pushed options land in this instance's own copy */
-		ret = options_copy(&t->eff, t->o);
-		if (ret < 0)
-			return ret;
-		t->o = &t->eff;
 		t->pull = true;
 		push_accum_init(&t->push);
 		/* 2.6's pre-pull default for UDP clients until timers are pushed */
@@ -295,7 +312,7 @@ static void tunnel_teardown(struct tunnel *t)
 	else if (t->o->up_restart && tunnel_dev_name(t->persist))
 		/* the device stays: --down only with --up-restart, as 2.6 */
 		script_tunnel_down(t->o, tunnel_dev_name(t->persist), true, t->end_reason);
-	if (t->pull)
+	if (t->own_eff)
 		options_free(&t->eff);
 }
 
@@ -396,7 +413,8 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 		end = TUNNEL_FATAL;
 	if (end == TUNNEL_RESTART_SOFT) {
 		persist->restarts++;
-		if (proto_is_tcp(o->proto) || t->end_reason == NULL ||
+		/* this connection's proto: a <connection> may differ */
+		if (proto_is_tcp(t->o->proto) || t->end_reason == NULL ||
 		    strcmp(t->end_reason, "SIGUSR1") != 0)
 			persist->remote_index++;
 	}

@@ -1854,7 +1854,7 @@ static const struct option_def option_table[] = {
 	{ "remote", "host [port] [proto]", 1, 3, C, 0, opt_remote },
 	{ "remote-random", "", 0, 0, C, 0, opt_remote_random },
 	{ "remote-random-hostname", "", 0, 0, C, 0, opt_client_flag },
-	{ "connection", "(inline block)", 1, 1, C, INL, opt_not_yet },
+	{ "connection", "(inline block)", 1, 1, C, INL, opt_connection },
 	{ "resolv-retry", "n|infinite", 1, 1, C, 0, opt_resolv_retry },
 	{ "connect-retry", "n [max]", 1, 2, C, 0, opt_connect_retry },
 	{ "connect-retry-max", "n", 1, 1, C, 0, opt_connect_retry_max },

@@ -780,9 +780,12 @@ static int apply_option(struct options *o, struct option_call *c)
 
 /* ---- config text and files ----------------------------------------------- */
 
-static int parse_text(struct options *o, const char *text, size_t len,
-		      const char *name, unsigned int context, int depth,
-		      const struct option_frame *frame)
+/* Checks each line of an inline block before it is applied (NULL: none). */
+typedef int (*line_check)(const struct option_call *c);
+
+static int parse_text_at(struct options *o, const char *text, size_t len,
+			 const char *name, unsigned int context, int depth,
+			 const struct option_frame *frame, int first_line, line_check check)
 {
 	struct config_reader *r;
 	struct config_line line;
@@ -795,6 +798,7 @@ static int parse_text(struct options *o, const char *text, size_t len,
 	if (!r)
 		return report("out of memory reading %s", name);
 	config_reader_init(r, text, len, name);
+	r->lineno = first_line - 1;
 	for (;;) {
 		ret = config_next(r, &line);
 		if (ret <= 0)
@@ -804,8 +808,10 @@ static int parse_text(struct options *o, const char *text, size_t len,
 			.depth = depth, .frame = frame, .argc = line.argc,
 			.argv = line.argv, .is_inline = line.is_inline,
 		};
-		/* apply_option() reports its own errors. */
-		ret = apply_option(o, &c);
+		/* apply_option() and check() report their own errors. */
+		ret = check ? check(&c) : 0;
+		if (ret == 0)
+			ret = apply_option(o, &c);
 		if (ret < 0)
 			goto out;
 	}
@@ -817,6 +823,22 @@ out:
 	config_reader_free(r);
 	free(r);
 	return ret < 0 ? ret : 0;
+}
+
+static int parse_text(struct options *o, const char *text, size_t len,
+		      const char *name, unsigned int context, int depth,
+		      const struct option_frame *frame)
+{
+	return parse_text_at(o, text, len, name, context, depth, frame, 1, NULL);
+}
+
+int options_parse_block(struct options *o, const struct option_call *c,
+			int (*check)(const struct option_call *line))
+{
+	const char *text = c->argv[1];
+
+	return parse_text_at(o, text, strlen(text), c->file ? c->file : "command line",
+			     c->context, c->depth, c->frame, c->line + 1, check);
 }
 
 int options_parse_string(struct options *o, const char *text, size_t len,
@@ -1500,6 +1522,7 @@ int options_finalize(struct options *o)
 	bad += finalize_dns(o);
 	bad += finalize_tls(o);
 	bad += finalize_transport(o);
+	bad += options_finalize_conn(o);
 	bad += finalize_dev(o);
 	bad += finalize_ifconfig(o);
 	bad += finalize_liveness(o);

@@ -573,6 +573,18 @@ bool options_ignore_listed(const struct options *o, const char *name);
  * and why it may be; returns OPT_IGNORED. */
 int options_skip_optional(const struct option_call *c, const struct option_def *d,
 			  const char *why);
+/*
+ * The text of inline block c (c->argv[1]) as config lines of c's file,
+ * numbered from the line after the block's tag. check() sees each line
+ * first and refuses it by reporting and returning -EINVAL.
+ */
+int options_parse_block(struct options *o, const struct option_call *c,
+			int (*check)(const struct option_call *line));
+/* <connection> (option_conn.c): the block's row handler, laying its
+ * settings over a copy of the options, and the finalize step for them. */
+int opt_connection(struct options *o, const struct option_call *c);
+int options_conn_apply(struct options *dst, const struct remote_entry *r);
+int options_finalize_conn(struct options *o);
 /* Read a --config file named by option call `from`. */
 int options_include(struct options *o, const char *path,
 		    const struct option_call *from);

@@ -198,6 +198,21 @@ EXTRA_CONFS = {
         "user nobody\ngroup nogroup\ncd /etc\nchroot /var/empty\nscript-security 2\n"
         "log-append /var/log/x.log\nverb 11\ntun-ipv6\n",
     "genkey.conf": "genkey tls-crypt /tmp/never-written.key\n",
+    # an installer's client config: optional options, <connection> blocks
+    "connection.conf":
+        "client\ndev tun\nproto udp\nconnect-timeout 9\n"
+        "ignore-unknown-option block-outside-dns no-such-option\n"
+        "setenv opt block-outside-dns\nblock-outside-dns\nno-such-option 1 2\n"
+        "<connection>\nremote 192.0.2.7 1194 udp\nconnect-timeout 3\n</connection>\n"
+        "nobind\n<connection>\nremote vpn.example 443\nproto tcp\nport 443\n"
+        "connect-retry 2 10\nexplicit-exit-notify\n</connection>\n"
+        "remote-random\nremote-random-hostname\nserver-poll-timeout 5\n"
+        "auth-user-pass /dev/null\nauth-nocache\nauth-retry nointeract\n"
+        "push-peer-info\nsetenv UV_X 1\n<ca>\nx\n</ca>\n",
+    "connection-bad.conf":
+        "client\n<connection>\nremote a\n<connection>\nremote b\n</connection>\n"
+        "</connection>\n<connection>\n</connection>\n<connection>\nremote c\nverb 3\n"
+        "</connection>\n",
 }
 
 

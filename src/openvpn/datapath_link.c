@@ -129,11 +129,11 @@ static int tunnel_poll_secs(const struct tunnel *t)
 	return t->o->server_poll_timeout > 0 ? t->o->server_poll_timeout : t->o->connect_timeout;
 }
 
-/* A TLS client gives up on a server that has not answered in time and
+/* A --client/--pull client gives up on a server that has not answered in time and
  * tries the next one, as 2.6 does; a TCP connect is bounded the same way. */
 bool tunnel_polls_server(const struct tunnel *t)
 {
-	return t->o->tls_client && t->o->n_remotes > 0 && tunnel_poll_secs(t) > 0;
+	return t->o->pull && t->o->n_remotes > 0 && tunnel_poll_secs(t) > 0;
 }
 
 void tunnel_poll_arm(struct tunnel *t)

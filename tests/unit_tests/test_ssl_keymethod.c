@@ -522,6 +522,42 @@ static void test_options_string_client(void **state)
 
 /* ---- peer-info --------------------------------------------------------------- */
 
+/* --push-peer-info: the tail 2.6.14 adds, with the variables of --setenv. */
+static void test_peer_info_push_peer_info(void **state)
+{
+	static const char *const tail_detail =
+		"IV_COMP_STUBv2=1\nIV_SSL=OpenSSL_3.0.19_27_Jan_2026\n"
+		"IV_PLAT_VER=6.1.0\nIV_GUI_VER=gui 1.0\nUV_SITE=b\nUV_EMPTY=\n";
+	static const char *const conf = "client\nsetenv IV_GUI_VER \"gui 1.0\"\n"
+		"setenv UV_SITE b\nsetenv FOO x\nsetenv UV_EMPTY\n";
+	struct options o;
+	struct keymethod_peer_info_cfg c;
+	char out[1024];
+
+	options_init(&o);
+	assert_int_equal(options_parse_string(&o, conf, strlen(conf), "t", OPT_CTX_CMDLINE), 0);
+	keymethod_peer_info_defaults(&o, &c);
+	/* without the option: only what a GUI sets */
+	assert_int_equal(keymethod_peer_info_build(&c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "IV_COMP_STUBv2=1\nIV_GUI_VER=gui 1.0\n"));
+	assert_null(strstr(out, "UV_"));
+	assert_null(strstr(out, "FOO"));
+	c.ssl_version = "OpenSSL_3.0.19_27_Jan_2026";
+	c.plat_version = "6.1.0";
+	assert_int_equal(keymethod_peer_info_build(&c, out, sizeof(out)), 0);
+	if (!strstr(out, tail_detail))
+		fail_msg("peer-info:\n%s", out);
+	assert_null(strstr(out, "FOO"));
+	/* a server sends none of it */
+	o.client = false;
+	o.mode_server = true;
+	keymethod_peer_info_defaults(&o, &c);
+	c.ssl_version = "x";
+	assert_int_equal(keymethod_peer_info_build(&c, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	options_free(&o);
+}
+
 static void test_peer_info_build(void **state)
 {
 	struct options o;
@@ -693,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_peer_info_junk),
 		cmocka_unit_test(test_peer_info_long_values),
 		cmocka_unit_test(test_peer_info_log),
+		cmocka_unit_test(test_peer_info_push_peer_info),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

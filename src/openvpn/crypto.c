@@ -174,6 +174,22 @@ int crypto_digest_lookup(const char *name, const struct crypto_digest_info **out
 	return -ENOENT;
 }
 
+const struct crypto_cipher_info *crypto_cipher_at(size_t i, const char **why)
+{
+	if (i >= ARRAY_SIZE(cipher_table))
+		return NULL;
+	*why = cipher_available(&cipher_table[i]) ? NULL : why_missing(cipher_table[i].legacy);
+	return &cipher_table[i].info;
+}
+
+const struct crypto_digest_info *crypto_digest_at(size_t i, const char **why)
+{
+	if (i >= ARRAY_SIZE(digest_table))
+		return NULL;
+	*why = digest_available(&digest_table[i]) ? NULL : why_missing(digest_table[i].legacy);
+	return &digest_table[i].info;
+}
+
 static const char *cipher_ossl_name(const struct crypto_cipher_info *info)
 {
 	return ((const struct cipher_row *)info)->ossl;

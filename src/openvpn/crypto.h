@@ -51,6 +51,14 @@ int crypto_cipher_lookup(const char *name, const struct crypto_cipher_info **out
 int crypto_digest_lookup(const char *name, const struct crypto_digest_info **out,
 			 const char **why);
 
+/*
+ * Row i of the cipher or digest name table, for --show-ciphers and
+ * --show-digests; NULL past the end. *why is NULL when this OpenSSL
+ * provides the algorithm, else the reason it does not.
+ */
+const struct crypto_cipher_info *crypto_cipher_at(size_t i, const char **why);
+const struct crypto_digest_info *crypto_digest_at(size_t i, const char **why);
+
 /* The longest canonical list 2.6.14 accepts (measured: 124 ok, 125 not). */
 #define CRYPTO_DATA_CIPHERS_MAX 124
 

@@ -13,6 +13,7 @@
 #include "datapath.h"
 #include "dco.h"
 #include "server.h"
+#include "show.h"
 #include "keyfile.h"
 #include "log.h"
 #include "netcfg.h"
@@ -25,7 +26,7 @@ static int load_options(struct options *o, int argc, char **argv)
 	options_init(o);
 	if (options_parse_argv(o, argc, argv) < 0)
 		return -EINVAL;
-	if (o->show_version || o->show_help)
+	if (o->show_version || o->show_help || o->show != SHOW_NONE)
 		return 0;
 	return options_finalize(o);
 }
@@ -165,6 +166,8 @@ int main(int argc, char **argv)
 		options_print_help();
 		return 0;
 	}
+	if (o.show != SHOW_NONE)
+		return show_run(&o);
 	if (o.genkey)
 		return genkey(&o);
 	if (o.dco_check)

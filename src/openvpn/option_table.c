@@ -272,6 +272,28 @@ static int opt_version(struct options *o, const struct option_call *c)
 	return 0;
 }
 
+/* --show-*, --mktun, --rmtun: report or prepare something, then exit */
+static int opt_show(struct options *o, const struct option_call *c)
+{
+	static const struct {
+		const char *name;
+		enum show_action action;
+	} actions[] = {
+		{ "show-ciphers", SHOW_CIPHERS }, { "show-digests", SHOW_DIGESTS },
+		{ "show-tls", SHOW_TLS }, { "show-groups", SHOW_GROUPS },
+		{ "show-engines", SHOW_ENGINES }, { "show-gateway", SHOW_GATEWAY },
+		{ "mktun", SHOW_MKTUN }, { "rmtun", SHOW_RMTUN },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strcmp(c->argv[0], actions[i].name) == 0)
+			o->show = actions[i].action;
+	if (o->show == SHOW_GATEWAY && c->argc > 1)
+		return set_str(c, &o->show_gateway_target, c->argv[1]);
+	return 0;
+}
+
 static int opt_mode(struct options *o, const struct option_call *c)
 {
 	if (strcmp(c->argv[1], "p2p") == 0) {
@@ -1778,15 +1800,15 @@ static const struct option_def option_table[] = {
 	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
 	{ "compat-mode", "version", 1, 1, C, 0, opt_not_yet },
 	{ "genkey", "[secret|tls-auth|tls-crypt] [keyfile]", 0, 3, C, 0, opt_genkey },
-	{ "show-ciphers", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-digests", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-engines", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-tls", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-groups", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_not_yet },
+	{ "show-ciphers", "", 0, 0, C, 0, opt_show },
+	{ "show-digests", "", 0, 0, C, 0, opt_show },
+	{ "show-engines", "", 0, 0, C, 0, opt_show },
+	{ "show-tls", "", 0, 0, C, 0, opt_show },
+	{ "show-groups", "", 0, 0, C, 0, opt_show },
+	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_show },
 	{ "test-crypto", "", 0, 0, C, 0, opt_not_yet },
-	{ "mktun", "", 0, 0, C, 0, opt_not_yet },
-	{ "rmtun", "", 0, 0, C, 0, opt_not_yet },
+	{ "mktun", "", 0, 0, C, 0, opt_show },
+	{ "rmtun", "", 0, 0, C, 0, opt_show },
 
 	/* transport */
 	{ "proto", "udp|tcp|tcp-server|tcp-client (with 4|6)", 1, 1, C, 0, opt_proto },

@@ -103,6 +103,11 @@ enum verify_x509_type {
 /* secret, tls-auth and tls-crypt all write the same static key. */
 enum genkey_type { GENKEY_SECRET = 0 };
 
+enum show_action {
+	SHOW_NONE, SHOW_CIPHERS, SHOW_DIGESTS, SHOW_TLS, SHOW_GROUPS, SHOW_ENGINES,
+	SHOW_GATEWAY, SHOW_MKTUN, SHOW_RMTUN,
+};
+
 #define OPT_MAX_REMOTES 64
 #define OPT_MAX_ROUTES 256
 #define OPT_MAX_LIST 256	/* entries of each list below (filters, dns, ...) */
@@ -317,6 +322,8 @@ struct options {
 	/* informational commands */
 	bool show_version;
 	bool show_help;
+	enum show_action show;     /* --show-ciphers, --mktun, ...: show.c */
+	char *show_gateway_target; /* --show-gateway IPv6-target */
 
 	/* data channel offload (dco.c) */
 	bool disable_dco;

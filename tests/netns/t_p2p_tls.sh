@@ -93,6 +93,23 @@ for cipher in AES-128-GCM AES-192-GCM CHACHA20-POLY1305 AES-256-CBC; do
 	done
 done
 
+# --tls-cipher in OpenVPN's spelling (IANA names with '-'), as installer
+# scripts write it; TLS 1.2 so that the list decides the suite
+tc=TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256
+for roles in "debian-ours:$DEB:$OURS:client" "ours-debian:$OURS:$DEB:server"; do
+	IFS=: read -r name s c ours_log <<<"$roles"
+	run_case "tls-cipher-$name" "$s" "$c" udp "--tls-cipher $tc --tls-version-max 1.2" \
+		"--tls-cipher $tc"
+	log=$CASE_LOG_B
+	[ "$ours_log" = server ] && log=$CASE_LOG_A
+	if [ "$CASE_OK" = 1 ] && grep -q 'TLSv1.2, cipher TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256' "$log"; then
+		pass "--tls-cipher $tc ($name): TLS 1.2 with that suite"
+	else
+		CASE_OK=0
+		report "--tls-cipher $tc ($name)"
+	fi
+done
+
 # renegotiation every 3 s (ours) or 5 s (Debian); traffic keeps flowing
 start_in "$NS_A" "$WORK/reneg2.server.log" "$OURS" --dev "tun$UNIQ" --remote "$ADDR_B" \
 	--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$P/ca.crt" \

@@ -320,6 +320,23 @@ int crypto_rand_bytes(void *p, size_t n)
 	return 0;
 }
 
+int crypto_aes256_ctr(const uint8_t key[32], const uint8_t iv[16], uint8_t *data, size_t len)
+{
+	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CTR", NULL);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int outl = 0, ret = -EIO;
+
+	if (!cipher || !c || len > INT_MAX || !EVP_EncryptInit_ex2(c, cipher, key, iv, NULL))
+		goto out;
+	if (len && (!EVP_EncryptUpdate(c, data, &outl, data, (int)len) || (size_t)outl != len))
+		goto out;
+	ret = 0;
+out:
+	EVP_CIPHER_CTX_free(c);
+	EVP_CIPHER_free(cipher);
+	return ret;
+}
+
 /*
  * A keyed HMAC, reused per packet. Note: OpenSSL 3.0 duplicates the digest
  * state with an allocation on each re-init (also with hand-made HMAC on

@@ -217,5 +217,7 @@ int crypto_hmac_final(struct crypto_hmac *h, uint8_t *out);
 bool crypto_memeq(const void *a, const void *b, size_t n);
 /* Cryptographically strong random bytes; 0 or -EIO. */
 int crypto_rand_bytes(void *p, size_t n);
+/* One-shot AES-256-CTR in place (tls-crypt-v2 key wrapping); 0 or -EIO. */
+int crypto_aes256_ctr(const uint8_t key[32], const uint8_t iv[16], uint8_t *data, size_t len);
 
 #endif

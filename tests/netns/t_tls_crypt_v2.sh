@@ -1,2 +1,172 @@
+#!/bin/bash
+# --tls-crypt-v2 against Debian's openvpn 2.6: our server with a Debian
+# client, a Debian server with our client, ours with ours; keys made by
+# Debian's --genkey and by ours crossed over; a client key wrapped with
+# another server key and a --tls-crypt-v2-verify that says no are refused.
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_debian_openvpn
+[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+EX=/usr/share/doc/openvpn/examples
+KEYS=$EX/sample-keys
+[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.key" ] ||
+	skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+netns_pair || { fail "namespace setup"; finish; }
+
+# ---- keys -----------------------------------------------------------------------
+# deb-*: made by Debian's openvpn, ours-*: made by our daemon
+gen() { "$@" >>"$WORK/genkey.log" 2>&1 || fail "genkey: $*"; }
+gen "$DEBIAN_OPENVPN" --genkey tls-crypt-v2-server "$WORK/deb-server.key"
+gen "$DEBIAN_OPENVPN" --tls-crypt-v2 "$WORK/deb-server.key" \
+	--genkey tls-crypt-v2-client "$WORK/deb-client.key" "$(printf 'user=alice' | base64)"
+gen "$OPENVPN_BIN" --genkey tls-crypt-v2-server "$WORK/ours-server.key"
+gen "$OPENVPN_BIN" --tls-crypt-v2 "$WORK/ours-server.key" \
+	--genkey tls-crypt-v2-client "$WORK/ours-client.key"
+# wrapped with another server key: must be refused by a server holding deb-server.key
+gen "$OPENVPN_BIN" --genkey tls-crypt-v2-server "$WORK/other-server.key"
+gen "$OPENVPN_BIN" --tls-crypt-v2 "$WORK/other-server.key" \
+	--genkey tls-crypt-v2-client "$WORK/other-client.key"
+if grep -q 'BEGIN OpenVPN tls-crypt-v2 server key' "$WORK/ours-server.key" &&
+	grep -q 'BEGIN OpenVPN tls-crypt-v2 client key' "$WORK/ours-client.key"; then
+	pass "genkey: our server and client keys have the PEM labels"
+else
+	fail "genkey: our key files lack the PEM labels"
+fi
+
+# server_conf NAME KEY [extra lines...]
+server_conf() {
+	local name=$1 key=$2 line
+	shift 2
+	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-$name.txt|" \
+		-e "s|^status .*|status $WORK/status-$name.log 1|" \
+		"$EX/sample-config-files/server.conf" >"$WORK/server-$name.conf"
+	echo >>"$WORK/server-$name.conf"
+	echo "tls-crypt-v2 $key" >>"$WORK/server-$name.conf"
+	for line in "$@"; do
+		echo "$line" >>"$WORK/server-$name.conf"
+	done
+}
+
+# client_conf NAME KEY
+client_conf() {
+	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
+		"$EX/sample-config-files/client.conf" >"$WORK/client-$1.conf"
+	echo >>"$WORK/client-$1.conf"
+	echo "tls-crypt-v2 $2" >>"$WORK/client-$1.conf"
+}
+
+# run_pair CASE SERVER_BIN CLIENT_BIN: start both, sets PID_S PID_C
+run_pair() {
+	start_in "$NS_A" "$WORK/server-$1.log" "$2" --cd "$KEYS" --config "$WORK/server-$1.conf"
+	PID_S=$LAST_PID
+	wait_log "$WORK/server-$1.log" 'Initialization Sequence Completed' 15 || return 1
+	start_in "$NS_B" "$WORK/client-$1.log" "$3" --cd "$KEYS" --config "$WORK/client-$1.conf"
+	PID_C=$LAST_PID
+}
+
+# expect_up CASE WHAT: the tunnel comes up and carries pings both ways
+expect_up() {
+	if wait_log "$WORK/client-$1.log" 'Initialization Sequence Completed' 30 &&
+		ping_ok "$NS_B" 10.8.0.1 && ping_ok "$NS_B" 10.8.0.1 1300 &&
+		ping_ok "$NS_A" 10.8.0.2; then
+		pass "$1: $2: tunnel up, ping both ways"
+	else
+		fail "$1: $2: no working tunnel"
+	fi
+}
+
+# expect_refused CASE WHAT REGEX: the server logs REGEX, the client never gets up
+expect_refused() {
+	if wait_log "$WORK/server-$1.log" "$3" 20 &&
+		! grep -q 'Initialization Sequence Completed' "$WORK/client-$1.log" &&
+		! grep -q 'Peer Connection Initiated' "$WORK/server-$1.log"; then
+		pass "$1: $2"
+	else
+		fail "$1: $2"
+	fi
+}
+
+stop_pair() {
+	stop_pid "$PID_C"
+	stop_pid "$PID_S"
+}
+
+# (1) our server + Debian client, Debian's keys; the verify script sees the metadata
+cat >"$WORK/verify-ok.sh" <<EOF
 #!/bin/sh
-exit 77
+echo "type=\$metadata_type script=\$script_type data=\$(cat "\$metadata_file") common=\${common_name:-none}" >>"$WORK/verify.out"
+exit 0
+EOF
+chmod +x "$WORK/verify-ok.sh"
+server_conf ours-deb "$WORK/deb-server.key" "script-security 2" \
+	"tls-crypt-v2-verify $WORK/verify-ok.sh"
+client_conf ours-deb "$WORK/deb-client.key"
+if run_pair ours-deb "$OPENVPN_BIN" "$DEBIAN_OPENVPN"; then
+	expect_up ours-deb "our server, Debian client, keys by Debian"
+	if grep -q '^type=0 script=tls-crypt-v2-verify data=user=alice common=none$' \
+		"$WORK/verify.out" 2>/dev/null; then
+		pass "ours-deb: --tls-crypt-v2-verify got metadata_type, metadata_file, script_type only"
+	else
+		fail "ours-deb: verify script saw: $(cat "$WORK/verify.out" 2>/dev/null)"
+	fi
+else
+	fail "ours-deb: our server did not start"
+fi
+stop_pair
+
+# (2) Debian server + our client, keys made by ours
+server_conf deb-ours "$WORK/ours-server.key"
+client_conf deb-ours "$WORK/ours-client.key"
+if run_pair deb-ours "$DEBIAN_OPENVPN" "$OPENVPN_BIN"; then
+	expect_up deb-ours "Debian server, our client, keys by ours"
+else
+	fail "deb-ours: Debian server did not start with our server key"
+fi
+stop_pair
+
+# (3) ours + ours with Debian's keys, and our server with a Debian client
+# holding our keys
+server_conf ours-ours "$WORK/deb-server.key"
+client_conf ours-ours "$WORK/deb-client.key"
+if run_pair ours-ours "$OPENVPN_BIN" "$OPENVPN_BIN"; then
+	expect_up ours-ours "our server, our client, keys by Debian"
+else
+	fail "ours-ours: our server did not start"
+fi
+stop_pair
+server_conf ours-debk "$WORK/ours-server.key"
+client_conf ours-debk "$WORK/ours-client.key"
+if run_pair ours-debk "$OPENVPN_BIN" "$DEBIAN_OPENVPN"; then
+	expect_up ours-debk "our server, Debian client, keys by ours"
+else
+	fail "ours-debk: our server did not start"
+fi
+stop_pair
+
+# (4) a client key wrapped with another server key
+server_conf forged "$WORK/deb-server.key"
+client_conf forged "$WORK/other-client.key"
+if run_pair forged "$OPENVPN_BIN" "$DEBIAN_OPENVPN"; then
+	expect_refused forged "client key from another server key refused" \
+		'tls-crypt-v2: .*forged tls-crypt-v2 client key from'
+else
+	fail "forged: our server did not start"
+fi
+stop_pair
+
+# (5) --tls-crypt-v2-verify exits 1
+printf '#!/bin/sh\nexit 1\n' >"$WORK/verify-no.sh"
+chmod +x "$WORK/verify-no.sh"
+server_conf verify-no "$WORK/deb-server.key" "script-security 2" \
+	"tls-crypt-v2-verify $WORK/verify-no.sh"
+client_conf verify-no "$WORK/deb-client.key"
+if run_pair verify-no "$OPENVPN_BIN" "$DEBIAN_OPENVPN"; then
+	expect_refused verify-no "client refused by --tls-crypt-v2-verify exit 1" \
+		'tls-crypt-v2-verify refused the client key'
+else
+	fail "verify-no: our server did not start"
+fi
+stop_pair
+
+finish

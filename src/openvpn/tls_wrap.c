@@ -422,6 +422,21 @@ static enum tls_wrap_status key_from_wkc(struct tls_wrap_ctx *ctx, const uint8_t
 	return TLS_WRAP_OK;
 }
 
+/* The packet that brought the key failed: forget the key again. */
+static void unkey(struct tls_wrap_ctx *ctx)
+{
+	struct tls_wrap_crypto *c = ctx->crypto;
+
+	EVP_MAC_CTX_free(c->send_mac);
+	EVP_MAC_CTX_free(c->recv_mac);
+	EVP_CIPHER_CTX_free(c->send_cipher);
+	EVP_CIPHER_CTX_free(c->recv_cipher);
+	c->send_mac = c->recv_mac = NULL;
+	c->send_cipher = c->recv_cipher = NULL;
+	explicit_bzero(&ctx->v2->client, sizeof(ctx->v2->client));
+	ctx->v2->keyed = false;
+}
+
 static enum tls_wrap_status decode_crypt_v2(struct tls_wrap_ctx *ctx, struct buf *pkt,
 					    time_t now, enum packet_id_verdict *verdict)
 {
@@ -429,6 +444,7 @@ static enum tls_wrap_status decode_crypt_v2(struct tls_wrap_ctx *ctx, struct buf
 	enum tls_wrap_status st;
 	size_t wkc_len = 0;
 	uint32_t pid = 0;
+	bool fresh = !v2->keyed;
 	bool reset = buf_data(pkt)[0] >> P_OPCODE_SHIFT == P_CONTROL_HARD_RESET_CLIENT_V3;
 
 	if (v2->server && carries_wkc(pkt)) {
@@ -449,6 +465,8 @@ static enum tls_wrap_status decode_crypt_v2(struct tls_wrap_ctx *ctx, struct buf
 	if (buf_len(pkt) >= RELIABLE_PREFIX_LEN + 4)
 		pid = get_be32(buf_data(pkt) + RELIABLE_PREFIX_LEN);
 	st = decode_crypt(ctx, pkt, now, verdict);
+	if (st != TLS_WRAP_OK && st != TLS_WRAP_REPLAY && fresh && v2->server)
+		unkey(ctx);
 	if (st == TLS_WRAP_OK && reset)
 		v2->early_neg = (pid & TLS_WRAP_V2_EARLY_NEG_MASK) == TLS_WRAP_V2_EARLY_NEG_START;
 	return st;

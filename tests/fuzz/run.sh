@@ -39,7 +39,7 @@ cc=${CC:-clang}
 jobs=${FUZZ_JOBS:-1}
 
 all="config options reliable_pkt reliable tls_wrap keymethod crypto keyfile addr
-	ccd push comp mss pool_persist dco_nl tls_cipher"
+	ccd push comp mss pool_persist dco_nl tls_cipher tls_crypt_v2"
 names=${FUZZ_ONLY:-$all}
 
 # Largest input worth trying, per harness.
@@ -52,7 +52,7 @@ harness_max_len() {
 	dco_nl) echo 1024 ;;
 	keymethod) echo 2200 ;;
 	tls_wrap|crypto|reliable) echo 16384 ;;
-	keyfile) echo 4096 ;;
+	keyfile|tls_crypt_v2) echo 4096 ;;
 	*) echo 2100 ;;
 	esac
 }
@@ -63,6 +63,7 @@ harness_targets() {
 	options) echo "options.c option_table.c" ;;
 	reliable_pkt|reliable) echo "reliable.c" ;;
 	tls_wrap) echo "tls_wrap.c packet_id.c" ;;
+	tls_crypt_v2) echo "tls_crypt_v2.c tls_wrap.c" ;;
 	keymethod) echo "ssl_keymethod.c" ;;
 	crypto) echo "crypto.c packet_id.c" ;;
 	ccd) echo "options.c option_table.c option_server.c" ;;

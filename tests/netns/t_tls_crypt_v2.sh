@@ -48,12 +48,17 @@ server_conf() {
 	done
 }
 
-# client_conf NAME KEY
+# client_conf NAME KEY [extra lines...]
 client_conf() {
+	local name=$1 key=$2 line
+	shift 2
 	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
-		"$EX/sample-config-files/client.conf" >"$WORK/client-$1.conf"
-	echo >>"$WORK/client-$1.conf"
-	echo "tls-crypt-v2 $2" >>"$WORK/client-$1.conf"
+		"$EX/sample-config-files/client.conf" >"$WORK/client-$name.conf"
+	echo >>"$WORK/client-$name.conf"
+	echo "tls-crypt-v2 $key" >>"$WORK/client-$name.conf"
+	for line in "$@"; do
+		echo "$line" >>"$WORK/client-$name.conf"
+	done
 }
 
 # run_pair CASE SERVER_BIN CLIENT_BIN: start both, sets PID_S PID_C
@@ -135,12 +140,31 @@ else
 	fail "ours-ours: our server did not start"
 fi
 stop_pair
-server_conf ours-debk "$WORK/ours-server.key"
+# (force-cookie: a 2.6 client does the cookie handshake, so it still gets in)
+server_conf ours-debk "$WORK/ours-server.key" "tls-crypt-v2 $WORK/ours-server.key force-cookie"
 client_conf ours-debk "$WORK/ours-client.key"
 if run_pair ours-debk "$OPENVPN_BIN" "$DEBIAN_OPENVPN"; then
-	expect_up ours-debk "our server, Debian client, keys by ours"
+	expect_up ours-debk "our server with force-cookie, Debian client, keys by ours"
 else
 	fail "ours-debk: our server did not start"
+fi
+stop_pair
+
+# TCP both ways: no cookie handshake, the session starts at the V3 reset
+server_conf ours-tcp "$WORK/deb-server.key" "proto tcp-server"
+client_conf ours-tcp "$WORK/deb-client.key" "proto tcp-client"
+if run_pair ours-tcp "$OPENVPN_BIN" "$DEBIAN_OPENVPN"; then
+	expect_up ours-tcp "our TCP server, Debian client"
+else
+	fail "ours-tcp: our server did not start"
+fi
+stop_pair
+server_conf deb-tcp "$WORK/ours-server.key" "proto tcp-server"
+client_conf deb-tcp "$WORK/ours-client.key" "proto tcp-client"
+if run_pair deb-tcp "$DEBIAN_OPENVPN" "$OPENVPN_BIN"; then
+	expect_up deb-tcp "Debian TCP server, our client"
+else
+	fail "deb-tcp: Debian server did not start"
 fi
 stop_pair
 

@@ -178,6 +178,12 @@ else
 	fail "forged: our server did not start"
 fi
 stop_pair
+if grep -Eq 'tls-crypt-v2: bad client keys [1-9][0-9]*, refused by verify 0' \
+	"$WORK/server-forged.log"; then
+	pass "forged: the server counted the bad client keys"
+else
+	fail "forged: no bad client key count in the server's statistics"
+fi
 
 # (5) --tls-crypt-v2-verify exits 1
 printf '#!/bin/sh\nexit 1\n' >"$WORK/verify-no.sh"
@@ -192,5 +198,11 @@ else
 	fail "verify-no: our server did not start"
 fi
 stop_pair
+if grep -Eq 'tls-crypt-v2: bad client keys 0, refused by verify [1-9]' \
+	"$WORK/server-verify-no.log"; then
+	pass "verify-no: the server counted the refusals"
+else
+	fail "verify-no: no refusal count in the server's statistics"
+fi
 
 finish

@@ -126,10 +126,13 @@ static int ssl_pull_tls_output(struct ssl_session *s, struct key_state *ks)
 		op = P_CONTROL_V1;
 		room = s->max_payload;
 		if (wants_wkc(ks)) {
-			/* WKc goes behind this one: keep the packet within budget */
+			size_t wkc = tls_wrap_v2_wkc_len(&s->wrap);
+
+			/* WKc goes behind this one: keep the packet within budget,
+			 * as long as that leaves room for some TLS bytes */
 			op = P_CONTROL_WKC_V1;
-			room -= room > tls_wrap_v2_wkc_len(&s->wrap) + 64
-				? tls_wrap_v2_wkc_len(&s->wrap) : 0;
+			if (room > wkc + 64)
+				room -= wkc;
 		}
 		n = ssl_conn_pull(ks->tls, chunk, room);
 		if (n == 0)
@@ -966,6 +969,9 @@ void ssl_session_start(struct ssl_session *s, bool send_reset)
 {
 	struct key_state *ks = &s->ks[SSL_KS_PRIMARY];
 
+	/* a tls-crypt-v2 server has no key to wrap with before the client's */
+	if (s->tls_server && s->wrap.mode == TLS_WRAP_CRYPT_V2)
+		send_reset = false;
 	if (send_reset || !s->tls_server)
 		reliable_send_enqueue(&ks->rel, reset_opcode(s), NULL, 0, NULL);
 	ssl_flush(s);

@@ -168,6 +168,31 @@ else
 fi
 stop_pair
 
+# P2P: our tls-server (which knows its peer, but has no key to send with
+# until the client's reset) and a Debian tls-client; renegotiations every
+# 4 s keep using the client key
+TUN_A=10.207.$OCTET.1
+TUN_B=10.207.$OCTET.2
+start_in "$NS_A" "$WORK/server-p2p.log" "$OPENVPN_BIN" --dev "tun$UNIQ" --remote "$ADDR_B" \
+	--ifconfig "$TUN_A" "$TUN_B" --tls-server --dh none --ca "$KEYS/ca.crt" \
+	--cert "$KEYS/server.crt" --key "$KEYS/server.key" --verb 3 --reneg-sec 4 \
+	--tls-crypt-v2 "$WORK/deb-server.key"
+PID_S=$LAST_PID
+start_in "$NS_B" "$WORK/client-p2p.log" "$DEBIAN_OPENVPN" --dev "tun$UNIQ" --remote "$ADDR_A" \
+	--ifconfig "$TUN_B" "$TUN_A" --tls-client --ca "$KEYS/ca.crt" \
+	--cert "$KEYS/client.crt" --key "$KEYS/client.key" --verb 3 \
+	--tls-crypt-v2 "$WORK/deb-client.key"
+PID_C=$LAST_PID
+if wait_log "$WORK/client-p2p.log" 'Initialization Sequence Completed' 30 && sleep 9 &&
+	ping_ok "$NS_B" "$TUN_A" && ping_ok "$NS_A" "$TUN_B" &&
+	[ "$(grep -c 'Control Channel:' "$WORK/client-p2p.log")" -ge 3 ] &&
+	! grep -q 'cannot build a control packet' "$WORK/server-p2p.log"; then
+	pass "p2p: our tls-server, Debian tls-client, renegotiated with the client key"
+else
+	fail "p2p: our tls-server with a Debian tls-client"
+fi
+stop_pair
+
 # (4) a client key wrapped with another server key
 server_conf forged "$WORK/deb-server.key"
 client_conf forged "$WORK/other-client.key"

@@ -1,6 +1,9 @@
 /*
- * Control packet protection: none, --tls-auth (HMAC) and --tls-crypt
- * (HMAC-SHA256 + AES-256-CTR), each with its own long-form replay ids.
+ * Control packet protection: none, --tls-auth (HMAC), --tls-crypt
+ * (HMAC-SHA256 + AES-256-CTR) and --tls-crypt-v2 (tls-crypt with the
+ * client's own key, which a server learns from the wrapped key behind the
+ * client's V3 / WKC_V1 packets, see tls_crypt_v2.h), each with its own
+ * long-form replay ids.
  *
  * Both directions work in place on a struct buf holding one control packet:
  * encode turns the plain packet (op/kid, own session id, reliability header,

@@ -127,6 +127,34 @@ static bool all_lower(const char *s)
 	return true;
 }
 
+/* Letters, digits, '.', '-' and '_', starting with a letter or digit:
+ * what OpenSSL's short and long names and dotted OIDs are made of (long
+ * names with blanks are not, and need not be, accepted). */
+static bool attribute_name(const char *s)
+{
+	size_t i;
+
+	if (!isalnum((unsigned char)s[0]))
+		return false;
+	for (i = 1; s[i]; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+int cert_track_parse(const char *s, char *out, size_t outlen, bool *chain)
+{
+	size_t n;
+
+	*chain = s[0] == '+';
+	s += *chain;
+	n = strlen(s);
+	if (n == 0 || n >= outlen || !attribute_name(s))
+		return -EINVAL;
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
 int cert_username_field_parse(const char *s, char *out, size_t outlen)
 {
 	size_t i, n = strlen(s);
@@ -140,10 +168,7 @@ int cert_username_field_parse(const char *s, char *out, size_t outlen)
 		memcpy(out, s, n + 1);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-' && s[i] != '_')
-			return -EINVAL;
-	if (!isalpha((unsigned char)s[0]) && !isdigit((unsigned char)s[0]))
+	if (!attribute_name(s))
 		return -EINVAL;
 	memcpy(out, s, n + 1);
 	if (all_lower(out))

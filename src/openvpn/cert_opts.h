@@ -7,6 +7,7 @@
 #ifndef CERT_OPTS_H
 #define CERT_OPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@
 #define CERT_FP_MAX 64             /* fingerprints in one list */
 #define CERT_FIELDS_MAX 8          /* --x509-username-field names */
 #define CERT_FIELD_LEN 64          /* longest field name, with "ext:" */
+#define CERT_TRACK_MAX 16          /* --x509-track options */
 
 /*
  * One --remote-cert-ku value: 1 to 4 hex digits, nonzero (e.g. "a0",
@@ -47,5 +49,12 @@ int cert_fp_list_parse(const char *text, size_t len, uint8_t (*out)[CERT_FP_SHA2
  * 2.6 still does ("ou" becomes "OU"). Returns 0 or -EINVAL.
  */
 int cert_username_field_parse(const char *s, char *out, size_t outlen);
+
+/*
+ * One --x509-track attribute: a leading '+' (then *chain is set: every
+ * certificate of the chain, not only the peer's), then a subject attribute,
+ * an extension name, a dotted OID, SHA1 or SHA256. Returns 0 or -EINVAL.
+ */
+int cert_track_parse(const char *s, char *out, size_t outlen, bool *chain);
 
 #endif

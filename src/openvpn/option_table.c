@@ -1183,6 +1183,20 @@ static int opt_x509_username_field(struct options *o, const struct option_call *
 	return 0;
 }
 
+/* Each --x509-track adds one attribute to the list. */
+static int opt_x509_track(struct options *o, const struct option_call *c)
+{
+	bool chain;
+
+	if (o->n_track >= CERT_TRACK_MAX)
+		return options_error(c, "at most %d attributes can be tracked", CERT_TRACK_MAX);
+	if (cert_track_parse(c->argv[1], o->track[o->n_track], CERT_FIELD_LEN, &chain) < 0)
+		return options_error(c, "'%s' is not an attribute: use a subject field or extension name (CN, basicConstraints, ...), SHA1 or SHA256, with '+' first for the whole chain",
+				     c->argv[1]);
+	o->track_chain[o->n_track++] = chain;
+	return 0;
+}
+
 static int opt_crl_verify(struct options *o, const struct option_call *c)
 {
 	bool dir = false;
@@ -2065,7 +2079,7 @@ static const struct option_def option_table[] = {
 	{ "verify-x509-name", "name [subject|name|name-prefix]", 1, 2, C, 0, opt_verify_x509_name },
 	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_fingerprint },
 	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_fingerprint },
-	{ "x509-track", "attribute", 1, 1, C, 0, opt_not_yet },
+	{ "x509-track", "attribute", 1, 1, C, 0, opt_x509_track },
 	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_x509_username_field },
 	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_crl_verify },
 	{ "verify-client-cert", "none|optional|require", 1, 1, C, 0, opt_verify_client_cert },

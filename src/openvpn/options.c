@@ -1255,6 +1255,7 @@ static int finalize_no_tls(struct options *o)
 		{ o->fp_mode == CERT_FP_VERIFY_HASH, "--verify-hash" },
 		{ o->fp_mode == CERT_FP_PEER, "--peer-fingerprint" },
 		{ o->n_username_fields > 0, "--x509-username-field" },
+		{ o->n_track > 0, "--x509-track" },
 		{ o->tls_exit, "--tls-exit" },
 		{ o->tls_timeout != 2, "--tls-timeout" },
 		{ o->hand_window != 60, "--hand-window" },

@@ -296,6 +296,9 @@ struct options {
 	uint8_t fp[CERT_FP_MAX][CERT_FP_SHA256_LEN];
 	int n_username_fields;     /* 0: the common name */
 	char username_fields[CERT_FIELDS_MAX][CERT_FIELD_LEN];
+	int n_track;               /* --x509-track, in the order given */
+	char track[CERT_TRACK_MAX][CERT_FIELD_LEN];
+	bool track_chain[CERT_TRACK_MAX]; /* "+": the whole chain */
 	struct option_file crl_verify;
 	struct option_file auth_user_pass; /* client: username and password lines */
 	bool crl_verify_dir;       /* "dir": files named by revoked serials */

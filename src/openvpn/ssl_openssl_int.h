@@ -16,6 +16,14 @@
 #include "options.h"
 #include "script.h"
 
+/* One --x509-track attribute: a digest, or a subject field or extension. */
+struct ssl_track {
+	char name[CERT_FIELD_LEN]; /* as written: X509_<depth>_<name> */
+	const EVP_MD *md;          /* SHA1 or SHA256, else NULL */
+	int nid;
+	bool chain;                /* every depth, not only 0 */
+};
+
 /* The rules for the peer's certificate, resolved from the options once. */
 struct ssl_verify {
 	bool ku_required;          /* a keyUsage extension must be present */
@@ -33,6 +41,8 @@ struct ssl_verify {
 	uint8_t (*fp)[CERT_FP_SHA256_LEN];
 	int n_fields;              /* 0: the username is the common name */
 	char (*fields)[CERT_FIELD_LEN];
+	int n_track;               /* 0: every subject field goes to scripts */
+	struct ssl_track *track;
 	char *tls_verify;          /* --tls-verify command */
 	struct script_ctx script;
 	struct env_set script_env; /* the daemon-wide script variables */

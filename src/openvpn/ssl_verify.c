@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -326,10 +327,10 @@ static bool serial_hex(X509 *cert, char *buf, size_t len)
 }
 
 /* A subject attribute; the last one when it occurs more than once. */
-static bool subject_field(X509 *cert, const char *field, char *buf, size_t len)
+static bool subject_field_nid(X509 *cert, int nid, char *buf, size_t len)
 {
 	X509_NAME *name = X509_get_subject_name(cert);
-	int nid = OBJ_txt2nid(field), i, last = -1;
+	int i, last = -1;
 
 	while ((i = X509_NAME_get_index_by_NID(name, nid, last)) >= 0)
 		last = i;
@@ -355,7 +356,7 @@ static bool username_fields(const struct ssl_verify *v, X509 *cert, char *buf, s
 		else if (strcmp(f, "serialNumber") == 0)
 			ok = serial_hex(cert, part, sizeof(part));
 		else
-			ok = subject_field(cert, f, part, sizeof(part));
+			ok = subject_field_nid(cert, OBJ_txt2nid(f), part, sizeof(part));
 		if (!ok || used + strlen(part) + 2 > len) {
 			*missing = f;
 			return false;
@@ -440,7 +441,58 @@ static int cert_env_add(struct env_set *e, const char *prefix, int depth, const 
 
 /* 2.6's variables for the certificate at depth: tls_id_N, tls_serial_N,
  * tls_serial_hex_N, tls_digest_N, tls_digest_sha256_N and X509_N_field. */
-static int cert_env(struct env_set *e, X509 *cert, int depth, const char *subject)
+/* The extension's value as OpenSSL prints it ("CA:FALSE"). */
+static bool ext_text(X509 *cert, int nid, char *buf, size_t len)
+{
+	int i = X509_get_ext_by_NID(cert, nid, -1);
+	BIO *bio;
+	int n = 0;
+
+	if (i < 0 || len < 2 || !(bio = BIO_new(BIO_s_mem())))
+		return false;
+	if (X509V3_EXT_print(bio, X509_get_ext(cert, i), 0, 0) == 1)
+		n = BIO_read(bio, buf, (int)(len - 1));
+	BIO_free(bio);
+	ERR_clear_error();
+	buf[n > 0 ? n : 0] = '\0';
+	/* some extensions print over several lines */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)buf[i] < 0x20)
+			buf[i] = '_';
+	return n > 0;
+}
+
+/* --x509-track: only the attributes asked for, from a subject field or
+ * else an extension; a certificate without one just lacks the variable. */
+static int track_env(const struct ssl_verify *v, struct env_set *e, X509 *cert, int depth)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	char val[1024], key[ENV_NAME_MAX + 1];
+	unsigned int n;
+	int i, ret = 0;
+	bool found;
+
+	for (i = 0; ret == 0 && i < v->n_track; i++) {
+		const struct ssl_track *t = &v->track[i];
+
+		if (depth > 0 && !t->chain)
+			continue;
+		if (t->md) {
+			found = X509_digest(cert, t->md, d, &n);
+			if (found)
+				hex_colons(d, n, val, sizeof(val));
+		} else
+			found = subject_field_nid(cert, t->nid, val, sizeof(val)) ||
+				ext_text(cert, t->nid, val, sizeof(val));
+		snprintf(key, sizeof(key), "X509_%d_%s", depth, t->name);
+		if (found)
+			ret = env_set_add(e, key, val);
+	}
+	return ret;
+}
+
+static int cert_env(const struct ssl_verify *v, struct env_set *e, X509 *cert, int depth,
+		    const char *subject)
 {
 	X509_NAME *name = X509_get_subject_name(cert);
 	const ASN1_INTEGER *sn = X509_get0_serialNumber(cert);
@@ -464,6 +516,8 @@ static int cert_env(struct env_set *e, X509 *cert, int depth, const char *subjec
 		hex_colons(d, n, val, sizeof(val));
 		ret = cert_env_add(e, "tls_digest_sha256", depth, val);
 	}
+	if (ret == 0 && v->n_track)
+		return track_env(v, e, cert, depth);
 	for (i = 0; ret == 0 && i < X509_NAME_entry_count(name); i++) {
 		X509_NAME_ENTRY *ent = X509_NAME_get_entry(name, i);
 		ASN1_OBJECT *obj = X509_NAME_ENTRY_get_object(ent);
@@ -493,7 +547,7 @@ static bool tls_verify_script(struct ssl_conn *c, X509 *cert, int depth, const c
 
 	if (!v->tls_verify)
 		return true;
-	ret = cert_env(&c->cert_env, cert, depth, subject);
+	ret = cert_env(v, &c->cert_env, cert, depth, subject);
 	if (ret == 0 && depth == 0 && c->peer_cn[0])
 		ret = env_set_add(&c->cert_env, "common_name", c->peer_cn);
 	if (ret == 0)
@@ -598,6 +652,34 @@ static int init_fields(struct ssl_verify *v, const struct options *o)
 	return 0;
 }
 
+static int init_track(struct ssl_verify *v, const struct options *o)
+{
+	int i;
+
+	if (!o->n_track)
+		return 0;
+	v->track = calloc((size_t)o->n_track, sizeof(*v->track));
+	if (!v->track)
+		return -ENOMEM;
+	v->n_track = o->n_track;
+	for (i = 0; i < v->n_track; i++) {
+		struct ssl_track *t = &v->track[i];
+
+		memcpy(t->name, o->track[i], sizeof(t->name));
+		t->chain = o->track_chain[i];
+		if (strcmp(t->name, "SHA1") == 0)
+			t->md = EVP_sha1();
+		else if (strcmp(t->name, "SHA256") == 0)
+			t->md = EVP_sha256();
+		else if ((t->nid = OBJ_txt2nid(t->name)) == NID_undef) {
+			msg(M_ERR, "--x509-track '%s': not a known X.509 subject field or extension",
+			    t->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int init_fingerprints(struct ssl_verify *v, const struct options *o)
 {
 	v->fp_mode = o->fp_mode;
@@ -636,6 +718,8 @@ int ssl_verify_init(struct ssl_verify *v, const struct options *o, bool server)
 	if (!ret)
 		ret = init_fingerprints(v, o);
 	if (!ret)
+		ret = init_track(v, o);
+	if (!ret)
 		ret = init_tls_verify(v, o);
 	return ret;
 }
@@ -646,6 +730,7 @@ void ssl_verify_free(struct ssl_verify *v)
 	free(v->x509_name);
 	free(v->fp);
 	free(v->fields);
+	free(v->track);
 	free(v->tls_verify);
 	env_set_free(&v->script_env);
 	memset(v, 0, sizeof(*v));

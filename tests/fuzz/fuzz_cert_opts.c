@@ -1,13 +1,13 @@
 /*
  * The peer certificate option formats (cert_opts.c): --remote-cert-ku
  * values, fingerprints (SHA1 and SHA256 lengths, and inline lists) and
- * --x509-username-field names. What a parser accepts must print back to
+ * --x509-username-field and --x509-track names. What a parser accepts must print back to
  * the same text: a fingerprint re-formatted as hex pairs equals the input
  * but for case, a key usage value fits its 1 to 4 digits, a field name
  * keeps its length.
  *
  * Input: a selector byte (0 ku, 1 SHA1 fingerprint, 2 SHA256 fingerprint,
- * 3 SHA256 list, 4 field name), then the text (a string: it ends at the
+ * 3 SHA256 list, 4 field name, 5 tracked attribute), then the text (a string: it ends at the
  * first NUL).
  */
 #include <ctype.h>
@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s, out[CERT_FIELD_LEN];
 	uint16_t ku;
+	bool chain;
 	int ret;
 
 	if (size < 1)
@@ -66,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 		ret = cert_ku_parse(s, &ku);
 		FUZZ_CHECK(ret == 0 || ret == -EINVAL);
@@ -82,6 +83,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 3:
 		check_list(s);
+		break;
+	case 5:
+		ret = cert_track_parse(s, out, sizeof(out), &chain);
+		FUZZ_CHECK(ret == 0 || ret == -EINVAL);
+		if (ret == 0)
+			FUZZ_CHECK(strcmp(out, s + chain) == 0);
 		break;
 	default:
 		ret = cert_username_field_parse(s, out, sizeof(out));

@@ -555,6 +555,8 @@ def cert_opts():
     write("cert_opts", "field", b"\4emailAddress")
     write("cert_opts", "field-ext", b"\4ext:subjectAltName")
     write("cert_opts", "field-lower", b"\4ou")
+    write("cert_opts", "track", b"\5+CN")
+    write("cert_opts", "track-sha", b"\5SHA256")
 
 
 def main():

@@ -3,7 +3,8 @@
 # daemon does the checking, as TLS server (Debian client) and as TLS client
 # (Debian server). --remote-cert-eku, --remote-cert-ku, --ecdh-curve,
 # PKI-less --peer-fingerprint with self-signed certificates, --verify-hash,
-# and --x509-username-field choosing the client-config-dir file.
+# --x509-username-field choosing the client-config-dir file, and the
+# --x509-track variables that --tls-verify sees.
 . "$(dirname "$0")/lib.sh"
 
 require_root
@@ -180,5 +181,27 @@ else
 fi
 stop_pid "$pc"
 stop_pid "$ps"
+
+# ---- --x509-track: only the tracked attributes reach --tls-verify -------------
+cat >"$WORK/track.sh" <<EOS
+#!/bin/sh
+env >"$WORK/track-\$1.env"
+EOS
+chmod +x "$WORK/track.sh"
+run_case x509-track "$OURS" "$DEB" \
+	"$(conf track-s "${PKI_SERVER[@]}" "script-security 2" "tls-verify $WORK/track.sh" \
+		"x509-track +CN" "x509-track SHA256" "x509-track extendedKeyUsage")" \
+	"$(conf track-c "ca $P/ca.crt" "cert $P/mail.crt" "key $P/mail.key")"
+want_fp=$(fp "$P/mail.crt" | tr 'A-F' 'a-f')
+e0=$WORK/track-0.env
+e1=$WORK/track-1.env
+if grep -qx 'X509_0_CN=mailclient' "$e0" && grep -qx "X509_0_SHA256=$want_fp" "$e0" &&
+	grep -qx 'X509_0_extendedKeyUsage=TLS Web Client Authentication' "$e0" &&
+	grep -qx 'X509_1_CN=Test CA' "$e1" && ! grep -q '^X509_1_SHA256=' "$e1" &&
+	! grep -q '^X509_0_emailAddress=' "$e0" && grep -q '^tls_digest_sha256_0=' "$e0"; then
+	pass "x509-track: +CN for the chain, SHA256 and extendedKeyUsage for the peer, nothing else"
+else
+	fail "x509-track variables (env: $e0 $e1)"
+fi
 
 finish

@@ -129,6 +129,32 @@ static void test_username_fields(void **state)
 			fail_msg("'%s' was accepted", bad[i]);
 }
 
+static void test_track_attributes(void **state)
+{
+	static const char *const bad[] = {
+		"", "+", "++CN", "+ CN", "ext:subjectAltName", "CN=x", ".CN", "-CN", "C N",
+		"a_field_name_that_is_longer_than_the_sixty_four_bytes_allowed_for_it",
+	};
+	char out[CERT_FIELD_LEN];
+	bool chain;
+	size_t i;
+
+	assert_int_equal(cert_track_parse("CN", out, sizeof(out), &chain), 0);
+	assert_string_equal(out, "CN");
+	assert_false(chain);
+	assert_int_equal(cert_track_parse("+emailAddress", out, sizeof(out), &chain), 0);
+	assert_string_equal(out, "emailAddress");
+	assert_true(chain);
+	/* no upper-casing here: the name is the variable's name */
+	assert_int_equal(cert_track_parse("basicConstraints", out, sizeof(out), &chain), 0);
+	assert_string_equal(out, "basicConstraints");
+	assert_int_equal(cert_track_parse("+SHA256", out, sizeof(out), &chain), 0);
+	assert_int_equal(cert_track_parse("2.5.29.19", out, sizeof(out), &chain), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (cert_track_parse(bad[i], out, sizeof(out), &chain) != -EINVAL)
+			fail_msg("'%s' was accepted", bad[i]);
+}
+
 /* ---- the option rows ------------------------------------------------------ */
 
 static int parse(struct options *o, const char *text)
@@ -234,6 +260,26 @@ static void test_option_username_field(void **state)
 
 #define TLS_CLIENT "dev tun\ntls-client\nremote 192.0.2.1\n<cert>\nx\n</cert>\n<key>\nx\n</key>\n"
 
+static void test_option_track(void **state)
+{
+	struct options o;
+	char text[2048] = "";
+	int i;
+
+	options_init(&o);
+	assert_int_equal(parse(&o, "x509-track CN\nx509-track +SHA256\n"), 0);
+	assert_int_equal(o.n_track, 2);
+	assert_string_equal(o.track[1], "SHA256");
+	assert_false(o.track_chain[0]);
+	assert_true(o.track_chain[1]);
+	options_free(&o);
+	expect_bad("x509-track \"C N\"\n", "'C N' is not an attribute");
+	expect_bad("x509-track +\n", "'+' is not an attribute");
+	for (i = 0; i <= CERT_TRACK_MAX; i++)
+		strcat(text, "x509-track CN\n");
+	expect_bad(text, "at most 16 attributes");
+}
+
 static void test_option_finalize(void **state)
 {
 	struct options o;
@@ -263,9 +309,11 @@ int main(void)
 		cmocka_unit_test(test_fingerprint_formats),
 		cmocka_unit_test(test_fingerprint_lists),
 		cmocka_unit_test(test_username_fields),
+		cmocka_unit_test(test_track_attributes),
 		cmocka_unit_test(test_option_ku_eku),
 		cmocka_unit_test(test_option_fingerprints),
 		cmocka_unit_test(test_option_username_field),
+		cmocka_unit_test(test_option_track),
 		cmocka_unit_test(test_option_finalize),
 	};
 

@@ -32,7 +32,6 @@
 static struct ratelimit verify_rl = RATELIMIT_INIT(1000, 10);
 
 /* --crl-verify DIR dir: a file named after the decimal serial revokes. */
-/* --crl-verify DIR dir: a file named after the decimal serial revokes. */
 static bool crl_dir_revoked(const struct ssl_ctx *c, const char *serial)
 {
 	char path[PATH_MAX];

@@ -1038,7 +1038,8 @@ static int opt_tls_version_max(struct options *o, const struct option_call *c)
 	return 0;
 }
 
-/* tls-cipher, tls-ciphersuites, tls-groups: handed to OpenSSL as written. */
+/* tls-cipher, tls-ciphersuites, tls-groups, ecdh-curve, remote-cert-eku:
+ * names that only OpenSSL knows, checked when the TLS context is built. */
 static int opt_tls_list(struct options *o, const struct option_call *c)
 {
 	char **dst = &o->tls_groups;
@@ -1047,6 +1048,10 @@ static int opt_tls_list(struct options *o, const struct option_call *c)
 		dst = &o->tls_cipher;
 	else if (strcmp(c->argv[0], "tls-ciphersuites") == 0)
 		dst = &o->tls_ciphersuites;
+	else if (strcmp(c->argv[0], "ecdh-curve") == 0)
+		dst = &o->ecdh_curve;
+	else if (strcmp(c->argv[0], "remote-cert-eku") == 0)
+		dst = &o->remote_cert_eku;
 	return set_str(c, dst, c->argv[1]);
 }
 
@@ -1099,6 +1104,112 @@ static int opt_verify_x509_name(struct options *o, const struct option_call *c)
 	}
 	o->verify_x509_type = t;
 	return set_str(c, &o->verify_x509_name, c->argv[1]);
+}
+
+/* Without values the peer certificate only needs a keyUsage extension,
+ * whose bits OpenSSL then checks against the TLS role. */
+static int opt_remote_cert_ku(struct options *o, const struct option_call *c)
+{
+	uint16_t ku[CERT_KU_MAX];
+	int i;
+
+	if (c->argc - 1 > CERT_KU_MAX)
+		return options_error(c, "at most %d key usage values", CERT_KU_MAX);
+	for (i = 1; i < c->argc; i++)
+		if (cert_ku_parse(c->argv[i], &ku[i - 1]) < 0)
+			return options_error(c, "'%s' is not a key usage value: 1 to 4 hex digits, not zero (e.g. a0)",
+					     c->argv[i]);
+	memcpy(o->remote_cert_ku, ku, sizeof(ku[0]) * (size_t)(c->argc - 1));
+	o->n_remote_cert_ku = c->argc - 1;
+	o->remote_cert_ku_set = true;
+	return 0;
+}
+
+static int fp_error(const struct option_call *c, const char *text, int ret, size_t want,
+		    size_t got, int line)
+{
+	char where[32] = "";
+
+	if (line > 0)
+		snprintf(where, sizeof(where), " (line %d of the block)", line);
+	if (ret == -E2BIG)
+		return options_error(c, "more than %d fingerprints%s", CERT_FP_MAX, where);
+	if (ret == -ERANGE)
+		return options_error(c, "'%s'%s has %zu bytes, a %s fingerprint has %zu", text,
+				     where, got, want == CERT_FP_SHA1_LEN ? "SHA1" : "SHA256", want);
+	return options_error(c, "'%s'%s is not a fingerprint: write hex byte pairs separated by ':' (AD:B0:95:...)",
+			     text, where);
+}
+
+/* verify-hash hash [SHA1|SHA256] pins the CA that signed the peer;
+ * peer-fingerprint pins the peer itself. Both add to one list, and an
+ * inline block (always SHA256) holds one fingerprint per line. */
+static int opt_fingerprint(struct options *o, const struct option_call *c)
+{
+	enum cert_fp_mode mode = strcmp(c->argv[0], "peer-fingerprint") == 0 ?
+				 CERT_FP_PEER : CERT_FP_VERIFY_HASH;
+	size_t len = CERT_FP_SHA256_LEN, got = 0;
+	int ret, line = 0, n = o->n_fp;
+
+	if (mode == CERT_FP_VERIFY_HASH && !c->is_inline) {
+		if (c->argc < 3 || strcmp(c->argv[2], "SHA1") == 0)
+			len = CERT_FP_SHA1_LEN;
+		else if (strcmp(c->argv[2], "SHA256") != 0)
+			return options_error(c, "'%s' is not a hash algorithm (SHA1 or SHA256)",
+					     c->argv[2]);
+	} else if (c->argc > 2) {
+		return options_error(c, "a fingerprint takes no algorithm: it is always SHA256");
+	}
+	if (o->fp_mode != CERT_FP_NONE && o->fp_mode != mode)
+		return options_error(c, "--verify-hash and --peer-fingerprint cannot be used together");
+	if (o->n_fp && o->fp_len != len)
+		return options_error(c, "all fingerprints must use the same hash (SHA1 or SHA256)");
+	if (c->is_inline) {
+		ret = cert_fp_list_parse(c->argv[1], len, o->fp, CERT_FP_MAX, &n, &line);
+		if (ret == 0 && n == o->n_fp)
+			return options_error(c, "the inline block holds no fingerprint");
+	} else if (n >= CERT_FP_MAX) {
+		ret = -E2BIG;
+	} else {
+		ret = cert_fp_parse(c->argv[1], len, o->fp[n], &got);
+		n += ret == 0;
+	}
+	if (ret)
+		return fp_error(c, c->is_inline ? "fingerprint" : c->argv[1], ret, len, got, line);
+	o->n_fp = n;
+	o->fp_len = len;
+	o->fp_mode = mode;
+	return 0;
+}
+
+static int opt_x509_username_field(struct options *o, const struct option_call *c)
+{
+	char fields[CERT_FIELDS_MAX][CERT_FIELD_LEN];
+	int i;
+
+	if (c->argc - 1 > CERT_FIELDS_MAX)
+		return options_error(c, "at most %d fields", CERT_FIELDS_MAX);
+	for (i = 1; i < c->argc; i++)
+		if (cert_username_field_parse(c->argv[i], fields[i - 1], CERT_FIELD_LEN) < 0)
+			return options_error(c, "'%s' is not a field: use a subject attribute (CN, emailAddress, serialNumber, ...) or ext:subjectAltName / ext:issuerAltName",
+					     c->argv[i]);
+	memcpy(o->username_fields, fields, sizeof(fields[0]) * (size_t)(c->argc - 1));
+	o->n_username_fields = c->argc - 1;
+	return 0;
+}
+
+/* Each --x509-track adds one attribute to the list. */
+static int opt_x509_track(struct options *o, const struct option_call *c)
+{
+	bool chain;
+
+	if (o->n_track >= CERT_TRACK_MAX)
+		return options_error(c, "at most %d attributes can be tracked", CERT_TRACK_MAX);
+	if (cert_track_parse(c->argv[1], o->track[o->n_track], CERT_FIELD_LEN, &chain) < 0)
+		return options_error(c, "'%s' is not an attribute: use a subject field or extension name (CN, basicConstraints, ...), SHA1 or SHA256, with '+' first for the whole chain",
+				     c->argv[1]);
+	o->track_chain[o->n_track++] = chain;
+	return 0;
 }
 
 static int opt_crl_verify(struct options *o, const struct option_call *c)
@@ -1963,7 +2074,7 @@ static const struct option_def option_table[] = {
 	{ "key", "file", 1, 1, C, INL, opt_file },
 	{ "pkcs12", "file", 1, 1, C, INL, opt_not_yet },
 	{ "dh", "file|none", 1, 1, C, INL, opt_dh },
-	{ "ecdh-curve", "name", 1, 1, C, 0, opt_not_yet },
+	{ "ecdh-curve", "name", 1, 1, C, 0, opt_tls_list },
 	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_tls_auth },
 	{ "tls-crypt", "keyfile", 1, 1, C, INL, opt_file },
 	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_tls_crypt_v2 },
@@ -1984,13 +2095,13 @@ static const struct option_def option_table[] = {
 	{ "reneg-bytes", "n", 1, 1, C, 0, opt_reneg_count },
 	{ "reneg-pkts", "n", 1, 1, C, 0, opt_reneg_count },
 	{ "remote-cert-tls", "client|server", 1, 1, C, 0, opt_remote_cert_tls },
-	{ "remote-cert-ku", "[key-usage ...]", 0, MANY, C, 0, opt_not_yet },
-	{ "remote-cert-eku", "oid", 1, 1, C, 0, opt_not_yet },
+	{ "remote-cert-ku", "[key-usage ...]", 0, MANY, C, 0, opt_remote_cert_ku },
+	{ "remote-cert-eku", "oid", 1, 1, C, 0, opt_tls_list },
 	{ "verify-x509-name", "name [subject|name|name-prefix]", 1, 2, C, 0, opt_verify_x509_name },
-	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_not_yet },
-	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_not_yet },
-	{ "x509-track", "attribute", 1, 1, C, 0, opt_not_yet },
-	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_not_yet },
+	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_fingerprint },
+	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_fingerprint },
+	{ "x509-track", "attribute", 1, 1, C, 0, opt_x509_track },
+	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_x509_username_field },
 	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_crl_verify },
 	{ "verify-client-cert", "none|optional|require", 1, 1, C, 0, opt_verify_client_cert },
 	{ "askpass", "[file]", 0, 1, C, 0, opt_not_yet },

@@ -287,8 +287,8 @@ static const size_t string_fields[] = {
 	STR(ifconfig_ipv6_remote), STR(route_gateway), STR(cipher), STR(auth),
 	STR(data_ciphers), STR(data_ciphers_fallback), STR(secret),
 	STR(capath), STR(tls_cipher), STR(tls_ciphersuites), STR(tls_groups),
-	STR(verify_x509_name), STR(genkey_file), STR(genkey_metadata),
-	STR(tls_crypt_v2_verify),
+	STR(verify_x509_name), STR(remote_cert_eku), STR(ecdh_curve), STR(genkey_file),
+	STR(genkey_metadata), STR(tls_crypt_v2_verify),
 	STR(pool_persist_file), STR(client_config_dir), STR(status_file),
 	STR(daemon_name), STR(writepid), STR(user), STR(group),
 	STR(cd), STR(chroot_dir), STR(up), STR(down), STR(auth_token),
@@ -1168,8 +1168,9 @@ static int finalize_tls_required(struct options *o)
 		report("--tls-server needs --dh: a DH parameter file, or 'none' to use ECDHE only");
 		bad++;
 	}
-	if (!option_file_set(&o->ca) && !o->capath) {
-		report("TLS mode needs --ca (or --capath) to verify the peer's certificate");
+	/* the peer's pinned fingerprint can replace the CA (self-signed peers) */
+	if (!option_file_set(&o->ca) && !o->capath && o->fp_mode != CERT_FP_PEER) {
+		report("TLS mode needs --ca (or --capath), or --peer-fingerprint, to verify the peer's certificate");
 		bad++;
 	}
 	/* a client may log in with --auth-user-pass alone, if the server
@@ -1261,6 +1262,13 @@ static int finalize_no_tls(struct options *o)
 		{ option_file_set(&o->crl_verify), "--crl-verify" },
 		{ o->remote_cert_tls != REMOTE_CERT_NONE, "--remote-cert-tls" },
 		{ o->verify_x509_name != NULL, "--verify-x509-name" },
+		{ o->remote_cert_ku_set, "--remote-cert-ku" },
+		{ o->remote_cert_eku != NULL, "--remote-cert-eku" },
+		{ o->ecdh_curve != NULL, "--ecdh-curve" },
+		{ o->fp_mode == CERT_FP_VERIFY_HASH, "--verify-hash" },
+		{ o->fp_mode == CERT_FP_PEER, "--peer-fingerprint" },
+		{ o->n_username_fields > 0, "--x509-username-field" },
+		{ o->n_track > 0, "--x509-track" },
 		{ o->tls_exit, "--tls-exit" },
 		{ o->tls_timeout != 2, "--tls-timeout" },
 		{ o->hand_window != 60, "--hand-window" },

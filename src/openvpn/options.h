@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "cert_opts.h"
 #include "comp.h"
 #include "mss.h"
 #include "config.h"
@@ -93,6 +94,10 @@ enum tls_cert_profile {
 };
 
 enum remote_cert_tls { REMOTE_CERT_NONE = 0, REMOTE_CERT_CLIENT, REMOTE_CERT_SERVER };
+
+/* Which certificate a fingerprint list pins: the CA one level above the
+ * peer (--verify-hash) or the peer's own (--peer-fingerprint). */
+enum cert_fp_mode { CERT_FP_NONE = 0, CERT_FP_VERIFY_HASH, CERT_FP_PEER };
 
 enum verify_x509_type {
 	VERIFY_X509_SUBJECT = 0,   /* the whole subject DN, the default */
@@ -283,6 +288,20 @@ struct options {
 	enum remote_cert_tls remote_cert_tls;
 	char *verify_x509_name;
 	enum verify_x509_type verify_x509_type;
+	bool remote_cert_ku_set;   /* --remote-cert-ku, maybe without values */
+	int n_remote_cert_ku;      /* 0: the extension must only be present */
+	uint16_t remote_cert_ku[CERT_KU_MAX];
+	char *remote_cert_eku;     /* OID or name, resolved by ssl_verify.c */
+	char *ecdh_curve;
+	enum cert_fp_mode fp_mode; /* --verify-hash or --peer-fingerprint */
+	size_t fp_len;             /* 20 (SHA1) or 32 (SHA256) */
+	int n_fp;
+	uint8_t fp[CERT_FP_MAX][CERT_FP_SHA256_LEN];
+	int n_username_fields;     /* 0: the common name */
+	char username_fields[CERT_FIELDS_MAX][CERT_FIELD_LEN];
+	int n_track;               /* --x509-track, in the order given */
+	char track[CERT_TRACK_MAX][CERT_FIELD_LEN];
+	bool track_chain[CERT_TRACK_MAX]; /* "+": the whole chain */
 	struct option_file crl_verify;
 	struct option_file auth_user_pass; /* client: username and password lines */
 	bool crl_verify_dir;       /* "dir": files named by revoked serials */

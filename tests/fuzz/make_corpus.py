@@ -582,6 +582,22 @@ def mss():
     write("mss", "v6-syn", struct.pack("!H", 1400) + ip + tcp)
 
 
+def cert_opts():
+    fp20 = "AD:B0:95:D8:09:C8:36:45:12:A9:89:C8:90:09:CB:13:72:A6:AD:16"
+    fp32 = ":".join("%02x" % i for i in range(32))
+    write("cert_opts", "ku", b"\0a0")
+    write("cert_opts", "ku-long", b"\08000")
+    write("cert_opts", "sha1", b"\1" + fp20.encode())
+    write("cert_opts", "sha256", b"\2" + fp32.encode())
+    write("cert_opts", "sha256-short", b"\2" + fp20.encode())
+    write("cert_opts", "list", b"\3" + ("\n  %s\n\n%s\n" % (fp32, fp32.upper())).encode())
+    write("cert_opts", "field", b"\4emailAddress")
+    write("cert_opts", "field-ext", b"\4ext:subjectAltName")
+    write("cert_opts", "field-lower", b"\4ou")
+    write("cert_opts", "track", b"\5+CN")
+    write("cert_opts", "track-sha", b"\5SHA256")
+
+
 def main():
     configs()
     reliable_pkt()
@@ -595,6 +611,7 @@ def main():
     push()
     comp()
     mss()
+    cert_opts()
     pool_persist()
     dco_nl()
     tls_crypt_v2()

@@ -39,7 +39,7 @@ cc=${CC:-clang}
 jobs=${FUZZ_JOBS:-1}
 
 all="config options reliable_pkt reliable tls_wrap keymethod crypto keyfile addr
-	ccd push comp mss pool_persist dco_nl tls_cipher tls_crypt_v2"
+	ccd push comp mss pool_persist dco_nl tls_cipher tls_crypt_v2 cert_opts"
 names=${FUZZ_ONLY:-$all}
 
 # Largest input worth trying, per harness.

@@ -569,7 +569,7 @@ static void test_unsupported_rejected(void **state)
 {
 	expect_bad("pkcs12 bundle.p12\n", "t.conf:1: option 'pkcs12' is not supported yet by this version");
 	expect_bad("secret static.key\n", "option 'secret' is not supported yet");
-	expect_bad("peer-fingerprint AB:CD\n", "option 'peer-fingerprint' is not supported yet");
+	expect_bad("tls-export-cert /tmp\n", "option 'tls-export-cert' is not supported yet");
 	expect_bad("up-delay\n", "option 'up-delay' is not supported yet");
 	expect_bad("genkey auth-token k\n",
 		   "option 'genkey': key type 'auth-token' is not supported yet");

@@ -272,6 +272,28 @@ static int opt_version(struct options *o, const struct option_call *c)
 	return 0;
 }
 
+/* --show-*, --mktun, --rmtun: report or prepare something, then exit */
+static int opt_show(struct options *o, const struct option_call *c)
+{
+	static const struct {
+		const char *name;
+		enum show_action action;
+	} actions[] = {
+		{ "show-ciphers", SHOW_CIPHERS }, { "show-digests", SHOW_DIGESTS },
+		{ "show-tls", SHOW_TLS }, { "show-groups", SHOW_GROUPS },
+		{ "show-engines", SHOW_ENGINES }, { "show-gateway", SHOW_GATEWAY },
+		{ "mktun", SHOW_MKTUN }, { "rmtun", SHOW_RMTUN },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strcmp(c->argv[0], actions[i].name) == 0)
+			o->show = actions[i].action;
+	if (o->show == SHOW_GATEWAY && c->argc > 1)
+		return set_str(c, &o->show_gateway_target, c->argv[1]);
+	return 0;
+}
+
 static int opt_mode(struct options *o, const struct option_call *c)
 {
 	if (strcmp(c->argv[1], "p2p") == 0) {
@@ -900,6 +922,21 @@ static int opt_file(struct options *o, const struct option_call *c)
 	return options_error(c, "internal error: no file field");
 }
 
+/* tls-crypt-v2 FILE [force-cookie|allow-noncookie] */
+static int opt_tls_crypt_v2(struct options *o, const struct option_call *c)
+{
+	if (c->argc > 2) {
+		if (strcmp(c->argv[2], "force-cookie") == 0)
+			o->tls_crypt_v2_force_cookie = true;
+		else if (strcmp(c->argv[2], "allow-noncookie") == 0)
+			o->tls_crypt_v2_force_cookie = false;
+		else
+			return options_error(c, "'%s' is neither force-cookie nor allow-noncookie",
+					     c->argv[2]);
+	}
+	return set_file(c, &o->tls_crypt_v2);
+}
+
 static int opt_dh(struct options *o, const struct option_call *c)
 {
 	if (!c->is_inline && strcmp(c->argv[1], "none") == 0) {
@@ -1001,7 +1038,8 @@ static int opt_tls_version_max(struct options *o, const struct option_call *c)
 	return 0;
 }
 
-/* tls-cipher, tls-ciphersuites, tls-groups: handed to OpenSSL as written. */
+/* tls-cipher, tls-ciphersuites, tls-groups, ecdh-curve, remote-cert-eku:
+ * names that only OpenSSL knows, checked when the TLS context is built. */
 static int opt_tls_list(struct options *o, const struct option_call *c)
 {
 	char **dst = &o->tls_groups;
@@ -1010,6 +1048,10 @@ static int opt_tls_list(struct options *o, const struct option_call *c)
 		dst = &o->tls_cipher;
 	else if (strcmp(c->argv[0], "tls-ciphersuites") == 0)
 		dst = &o->tls_ciphersuites;
+	else if (strcmp(c->argv[0], "ecdh-curve") == 0)
+		dst = &o->ecdh_curve;
+	else if (strcmp(c->argv[0], "remote-cert-eku") == 0)
+		dst = &o->remote_cert_eku;
 	return set_str(c, dst, c->argv[1]);
 }
 
@@ -1062,6 +1104,112 @@ static int opt_verify_x509_name(struct options *o, const struct option_call *c)
 	}
 	o->verify_x509_type = t;
 	return set_str(c, &o->verify_x509_name, c->argv[1]);
+}
+
+/* Without values the peer certificate only needs a keyUsage extension,
+ * whose bits OpenSSL then checks against the TLS role. */
+static int opt_remote_cert_ku(struct options *o, const struct option_call *c)
+{
+	uint16_t ku[CERT_KU_MAX];
+	int i;
+
+	if (c->argc - 1 > CERT_KU_MAX)
+		return options_error(c, "at most %d key usage values", CERT_KU_MAX);
+	for (i = 1; i < c->argc; i++)
+		if (cert_ku_parse(c->argv[i], &ku[i - 1]) < 0)
+			return options_error(c, "'%s' is not a key usage value: 1 to 4 hex digits, not zero (e.g. a0)",
+					     c->argv[i]);
+	memcpy(o->remote_cert_ku, ku, sizeof(ku[0]) * (size_t)(c->argc - 1));
+	o->n_remote_cert_ku = c->argc - 1;
+	o->remote_cert_ku_set = true;
+	return 0;
+}
+
+static int fp_error(const struct option_call *c, const char *text, int ret, size_t want,
+		    size_t got, int line)
+{
+	char where[32] = "";
+
+	if (line > 0)
+		snprintf(where, sizeof(where), " (line %d of the block)", line);
+	if (ret == -E2BIG)
+		return options_error(c, "more than %d fingerprints%s", CERT_FP_MAX, where);
+	if (ret == -ERANGE)
+		return options_error(c, "'%s'%s has %zu bytes, a %s fingerprint has %zu", text,
+				     where, got, want == CERT_FP_SHA1_LEN ? "SHA1" : "SHA256", want);
+	return options_error(c, "'%s'%s is not a fingerprint: write hex byte pairs separated by ':' (AD:B0:95:...)",
+			     text, where);
+}
+
+/* verify-hash hash [SHA1|SHA256] pins the CA that signed the peer;
+ * peer-fingerprint pins the peer itself. Both add to one list, and an
+ * inline block (always SHA256) holds one fingerprint per line. */
+static int opt_fingerprint(struct options *o, const struct option_call *c)
+{
+	enum cert_fp_mode mode = strcmp(c->argv[0], "peer-fingerprint") == 0 ?
+				 CERT_FP_PEER : CERT_FP_VERIFY_HASH;
+	size_t len = CERT_FP_SHA256_LEN, got = 0;
+	int ret, line = 0, n = o->n_fp;
+
+	if (mode == CERT_FP_VERIFY_HASH && !c->is_inline) {
+		if (c->argc < 3 || strcmp(c->argv[2], "SHA1") == 0)
+			len = CERT_FP_SHA1_LEN;
+		else if (strcmp(c->argv[2], "SHA256") != 0)
+			return options_error(c, "'%s' is not a hash algorithm (SHA1 or SHA256)",
+					     c->argv[2]);
+	} else if (c->argc > 2) {
+		return options_error(c, "a fingerprint takes no algorithm: it is always SHA256");
+	}
+	if (o->fp_mode != CERT_FP_NONE && o->fp_mode != mode)
+		return options_error(c, "--verify-hash and --peer-fingerprint cannot be used together");
+	if (o->n_fp && o->fp_len != len)
+		return options_error(c, "all fingerprints must use the same hash (SHA1 or SHA256)");
+	if (c->is_inline) {
+		ret = cert_fp_list_parse(c->argv[1], len, o->fp, CERT_FP_MAX, &n, &line);
+		if (ret == 0 && n == o->n_fp)
+			return options_error(c, "the inline block holds no fingerprint");
+	} else if (n >= CERT_FP_MAX) {
+		ret = -E2BIG;
+	} else {
+		ret = cert_fp_parse(c->argv[1], len, o->fp[n], &got);
+		n += ret == 0;
+	}
+	if (ret)
+		return fp_error(c, c->is_inline ? "fingerprint" : c->argv[1], ret, len, got, line);
+	o->n_fp = n;
+	o->fp_len = len;
+	o->fp_mode = mode;
+	return 0;
+}
+
+static int opt_x509_username_field(struct options *o, const struct option_call *c)
+{
+	char fields[CERT_FIELDS_MAX][CERT_FIELD_LEN];
+	int i;
+
+	if (c->argc - 1 > CERT_FIELDS_MAX)
+		return options_error(c, "at most %d fields", CERT_FIELDS_MAX);
+	for (i = 1; i < c->argc; i++)
+		if (cert_username_field_parse(c->argv[i], fields[i - 1], CERT_FIELD_LEN) < 0)
+			return options_error(c, "'%s' is not a field: use a subject attribute (CN, emailAddress, serialNumber, ...) or ext:subjectAltName / ext:issuerAltName",
+					     c->argv[i]);
+	memcpy(o->username_fields, fields, sizeof(fields[0]) * (size_t)(c->argc - 1));
+	o->n_username_fields = c->argc - 1;
+	return 0;
+}
+
+/* Each --x509-track adds one attribute to the list. */
+static int opt_x509_track(struct options *o, const struct option_call *c)
+{
+	bool chain;
+
+	if (o->n_track >= CERT_TRACK_MAX)
+		return options_error(c, "at most %d attributes can be tracked", CERT_TRACK_MAX);
+	if (cert_track_parse(c->argv[1], o->track[o->n_track], CERT_FIELD_LEN, &chain) < 0)
+		return options_error(c, "'%s' is not an attribute: use a subject field or extension name (CN, basicConstraints, ...), SHA1 or SHA256, with '+' first for the whole chain",
+				     c->argv[1]);
+	o->track_chain[o->n_track++] = chain;
+	return 0;
 }
 
 static int opt_crl_verify(struct options *o, const struct option_call *c)
@@ -1127,21 +1275,26 @@ static int opt_genkey(struct options *o, const struct option_call *c)
 {
 	const char *type = c->argc > 1 ? c->argv[1] : "secret";
 
-	if (strcmp(type, "secret") != 0 && strcmp(type, "tls-auth") != 0 &&
-	    strcmp(type, "tls-crypt") != 0) {
-		if (strcmp(type, "tls-crypt-v2-server") == 0 ||
-		    strcmp(type, "tls-crypt-v2-client") == 0 ||
-		    strcmp(type, "auth-token") == 0)
-			return options_error(c, "key type '%s' is not supported yet by this version",
-					     type);
-		return options_error(c, "'%s' is not a key type (secret, tls-auth or tls-crypt)",
+	if (strcmp(type, "secret") == 0 || strcmp(type, "tls-auth") == 0 ||
+	    strcmp(type, "tls-crypt") == 0)
+		o->genkey_type = GENKEY_SECRET;
+	else if (strcmp(type, "tls-crypt-v2-server") == 0)
+		o->genkey_type = GENKEY_TLS_CRYPT_V2_SERVER;
+	else if (strcmp(type, "tls-crypt-v2-client") == 0)
+		o->genkey_type = GENKEY_TLS_CRYPT_V2_CLIENT;
+	else if (strcmp(type, "auth-token") == 0)
+		return options_error(c, "key type '%s' is not supported yet by this version",
 				     type);
-	}
-	if (c->argc > 3)
+	else
+		return options_error(c, "'%s' is not a key type (secret, tls-auth, tls-crypt, "
+				     "tls-crypt-v2-server or tls-crypt-v2-client)", type);
+	if (c->argc > 3 && o->genkey_type != GENKEY_TLS_CRYPT_V2_CLIENT)
 		return options_error(c, "metadata is only for tls-crypt-v2-client keys");
 	o->genkey = true;
-	o->genkey_type = GENKEY_SECRET;
-	if (c->argc > 2)
+	if (c->argc > 3 && set_str(c, &o->genkey_metadata, c->argv[3]) < 0)
+		return -EINVAL;
+	/* an empty file name means stdout, as in 2.6 */
+	if (c->argc > 2 && c->argv[2][0])
 		return set_str(c, &o->genkey_file, c->argv[2]);
 	return 0;
 }
@@ -1647,6 +1800,7 @@ static int opt_script(struct options *o, const struct option_call *c)
 		{ "route-pre-down", offsetof(struct options, route_pre_down) },
 		{ "ipchange", offsetof(struct options, ipchange) },
 		{ "tls-verify", offsetof(struct options, tls_verify) },
+		{ "tls-crypt-v2-verify", offsetof(struct options, tls_crypt_v2_verify) },
 		{ "learn-address", offsetof(struct options, learn_address) },
 		{ "client-connect", offsetof(struct options, client_connect) },
 		{ "client-disconnect", offsetof(struct options, client_disconnect) },
@@ -1830,16 +1984,16 @@ static const struct option_def option_table[] = {
 	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
 	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
 	{ "compat-mode", "version", 1, 1, C, 0, opt_not_yet },
-	{ "genkey", "[secret|tls-auth|tls-crypt] [keyfile]", 0, 3, C, 0, opt_genkey },
-	{ "show-ciphers", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-digests", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-engines", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-tls", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-groups", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_not_yet },
+	{ "genkey", "[secret|tls-auth|tls-crypt|tls-crypt-v2-server|tls-crypt-v2-client] [keyfile] [metadata]", 0, 3, C, 0, opt_genkey },
+	{ "show-ciphers", "", 0, 0, C, 0, opt_show },
+	{ "show-digests", "", 0, 0, C, 0, opt_show },
+	{ "show-engines", "", 0, 0, C, 0, opt_show },
+	{ "show-tls", "", 0, 0, C, 0, opt_show },
+	{ "show-groups", "", 0, 0, C, 0, opt_show },
+	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_show },
 	{ "test-crypto", "", 0, 0, C, 0, opt_not_yet },
-	{ "mktun", "", 0, 0, C, 0, opt_not_yet },
-	{ "rmtun", "", 0, 0, C, 0, opt_not_yet },
+	{ "mktun", "", 0, 0, C, 0, opt_show },
+	{ "rmtun", "", 0, 0, C, 0, opt_show },
 
 	/* transport */
 	{ "proto", "udp|tcp|tcp-server|tcp-client (with 4|6)", 1, 1, C, 0, opt_proto },
@@ -1973,11 +2127,11 @@ static const struct option_def option_table[] = {
 	{ "key", "file", 1, 1, C, INL, opt_file },
 	{ "pkcs12", "file", 1, 1, C, INL, opt_not_yet },
 	{ "dh", "file|none", 1, 1, C, INL, opt_dh },
-	{ "ecdh-curve", "name", 1, 1, C, 0, opt_not_yet },
+	{ "ecdh-curve", "name", 1, 1, C, 0, opt_tls_list },
 	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_tls_auth },
 	{ "tls-crypt", "keyfile", 1, 1, C, INL, opt_file },
-	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_not_yet },
-	{ "tls-crypt-v2-verify", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_tls_crypt_v2 },
+	{ "tls-crypt-v2-verify", "cmd", 1, 1, C, 0, opt_script },
 	{ "tls-cipher", "list", 1, 1, C, 0, opt_tls_list },
 	{ "tls-ciphersuites", "list", 1, 1, C, 0, opt_tls_list },
 	{ "tls-groups", "list", 1, 1, C, 0, opt_tls_list },
@@ -1994,13 +2148,13 @@ static const struct option_def option_table[] = {
 	{ "reneg-bytes", "n", 1, 1, C, 0, opt_reneg_count },
 	{ "reneg-pkts", "n", 1, 1, C, 0, opt_reneg_count },
 	{ "remote-cert-tls", "client|server", 1, 1, C, 0, opt_remote_cert_tls },
-	{ "remote-cert-ku", "[key-usage ...]", 0, MANY, C, 0, opt_not_yet },
-	{ "remote-cert-eku", "oid", 1, 1, C, 0, opt_not_yet },
+	{ "remote-cert-ku", "[key-usage ...]", 0, MANY, C, 0, opt_remote_cert_ku },
+	{ "remote-cert-eku", "oid", 1, 1, C, 0, opt_tls_list },
 	{ "verify-x509-name", "name [subject|name|name-prefix]", 1, 2, C, 0, opt_verify_x509_name },
-	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_not_yet },
-	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_not_yet },
-	{ "x509-track", "attribute", 1, 1, C, 0, opt_not_yet },
-	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_not_yet },
+	{ "verify-hash", "hash [SHA1|SHA256]", 1, 2, C, INL, opt_fingerprint },
+	{ "peer-fingerprint", "fingerprint", 1, 1, C, INL, opt_fingerprint },
+	{ "x509-track", "attribute", 1, 1, C, 0, opt_x509_track },
+	{ "x509-username-field", "[ext:]fieldname ...", 1, MANY, C, 0, opt_x509_username_field },
 	{ "crl-verify", "file [dir]", 1, 2, C, INL, opt_crl_verify },
 	{ "verify-client-cert", "none|optional|require", 1, 1, C, 0, opt_verify_client_cert },
 	{ "askpass", "[file]", 0, 1, C, 0, opt_askpass },

@@ -287,7 +287,8 @@ static const size_t string_fields[] = {
 	STR(ifconfig_ipv6_remote), STR(route_gateway), STR(cipher), STR(auth),
 	STR(data_ciphers), STR(data_ciphers_fallback), STR(secret),
 	STR(capath), STR(tls_cipher), STR(tls_ciphersuites), STR(tls_groups),
-	STR(verify_x509_name), STR(genkey_file),
+	STR(verify_x509_name), STR(remote_cert_eku), STR(ecdh_curve), STR(genkey_file),
+	STR(genkey_metadata), STR(tls_crypt_v2_verify),
 	STR(pool_persist_file), STR(client_config_dir), STR(status_file),
 	STR(daemon_name), STR(writepid), STR(user), STR(group),
 	STR(cd), STR(chroot_dir), STR(up), STR(down), STR(auth_token),
@@ -297,7 +298,8 @@ static const size_t string_fields[] = {
 };
 static const size_t file_fields[] = {
 	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
-	STR(tls_crypt), STR(crl_verify), STR(auth_user_pass), STR(askpass),
+	STR(tls_crypt), STR(tls_crypt_v2), STR(crl_verify), STR(auth_user_pass),
+	STR(askpass),
 };
 #undef STR
 
@@ -1232,6 +1234,7 @@ static int finalize_tls_files(struct options *o)
 	bad += check_file(o, "--extra-certs", &o->extra_certs, false);
 	bad += check_file(o, "--tls-auth", &o->tls_auth, true);
 	bad += check_file(o, "--tls-crypt", &o->tls_crypt, true);
+	bad += check_file(o, "--tls-crypt-v2", &o->tls_crypt_v2, true);
 	if (o->tls_server)
 		bad += check_file(o, "--dh", &o->dh, false);
 	if (o->capath)
@@ -1253,8 +1256,9 @@ static int finalize_tls_required(struct options *o)
 		report("--tls-server needs --dh: a DH parameter file, or 'none' to use ECDHE only");
 		bad++;
 	}
-	if (!option_file_set(&o->ca) && !o->capath) {
-		report("TLS mode needs --ca (or --capath) to verify the peer's certificate");
+	/* the peer's pinned fingerprint can replace the CA (self-signed peers) */
+	if (!option_file_set(&o->ca) && !o->capath && o->fp_mode != CERT_FP_PEER) {
+		report("TLS mode needs --ca (or --capath), or --peer-fingerprint, to verify the peer's certificate");
 		bad++;
 	}
 	/* a client may log in with --auth-user-pass alone, if the server
@@ -1281,6 +1285,16 @@ static int finalize_tls_values(struct options *o)
 
 	if (option_file_set(&o->tls_auth) && option_file_set(&o->tls_crypt)) {
 		report("--tls-auth and --tls-crypt cannot be used together: pick one");
+		bad++;
+	}
+	if (option_file_set(&o->tls_crypt_v2) &&
+	    (option_file_set(&o->tls_auth) || option_file_set(&o->tls_crypt))) {
+		report("--tls-crypt-v2 together with --tls-auth or --tls-crypt (clients of "
+		       "both kinds on one server) is not supported yet");
+		bad++;
+	}
+	if (o->tls_crypt_v2_verify && !option_file_set(&o->tls_crypt_v2)) {
+		report("--tls-crypt-v2-verify needs --tls-crypt-v2 with a server key");
 		bad++;
 	}
 	/* A direction given to --tls-auth itself wins over --key-direction. */
@@ -1332,9 +1346,17 @@ static int finalize_no_tls(struct options *o)
 		{ option_file_set(&o->extra_certs), "--extra-certs" },
 		{ option_file_set(&o->tls_auth), "--tls-auth" },
 		{ option_file_set(&o->tls_crypt), "--tls-crypt" },
+		{ option_file_set(&o->tls_crypt_v2), "--tls-crypt-v2" },
 		{ option_file_set(&o->crl_verify), "--crl-verify" },
 		{ o->remote_cert_tls != REMOTE_CERT_NONE, "--remote-cert-tls" },
 		{ o->verify_x509_name != NULL, "--verify-x509-name" },
+		{ o->remote_cert_ku_set, "--remote-cert-ku" },
+		{ o->remote_cert_eku != NULL, "--remote-cert-eku" },
+		{ o->ecdh_curve != NULL, "--ecdh-curve" },
+		{ o->fp_mode == CERT_FP_VERIFY_HASH, "--verify-hash" },
+		{ o->fp_mode == CERT_FP_PEER, "--peer-fingerprint" },
+		{ o->n_username_fields > 0, "--x509-username-field" },
+		{ o->n_track > 0, "--x509-track" },
 		{ o->tls_exit, "--tls-exit" },
 		{ o->tls_timeout != 2, "--tls-timeout" },
 		{ o->hand_window != 60, "--hand-window" },
@@ -1622,6 +1644,8 @@ static void log_tls(const struct options *o)
 	LOG_FILE(o, tls_auth);
 	LOG_INT(o, tls_auth_dir);
 	LOG_FILE(o, tls_crypt);
+	LOG_FILE(o, tls_crypt_v2);
+	LOG_BOOL(o, tls_crypt_v2_force_cookie);
 	LOG_INT(o, tls_version_min);
 	LOG_INT(o, tls_version_max);
 	LOG_STR(o, tls_cipher);

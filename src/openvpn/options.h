@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
+#include "cert_opts.h"
 #include "comp.h"
 #include "mss.h"
 #include "config.h"
@@ -99,6 +100,10 @@ enum tls_cert_profile {
 
 enum remote_cert_tls { REMOTE_CERT_NONE = 0, REMOTE_CERT_CLIENT, REMOTE_CERT_SERVER };
 
+/* Which certificate a fingerprint list pins: the CA one level above the
+ * peer (--verify-hash) or the peer's own (--peer-fingerprint). */
+enum cert_fp_mode { CERT_FP_NONE = 0, CERT_FP_VERIFY_HASH, CERT_FP_PEER };
+
 enum verify_x509_type {
 	VERIFY_X509_SUBJECT = 0,   /* the whole subject DN, the default */
 	VERIFY_X509_NAME,          /* the common name */
@@ -106,7 +111,12 @@ enum verify_x509_type {
 };
 
 /* secret, tls-auth and tls-crypt all write the same static key. */
-enum genkey_type { GENKEY_SECRET = 0 };
+enum genkey_type { GENKEY_SECRET = 0, GENKEY_TLS_CRYPT_V2_SERVER, GENKEY_TLS_CRYPT_V2_CLIENT };
+
+enum show_action {
+	SHOW_NONE, SHOW_CIPHERS, SHOW_DIGESTS, SHOW_TLS, SHOW_GROUPS, SHOW_ENGINES,
+	SHOW_GATEWAY, SHOW_MKTUN, SHOW_RMTUN,
+};
 
 #define OPT_MAX_REMOTES 64
 #define OPT_MAX_ROUTES 256
@@ -274,6 +284,9 @@ struct options {
 	bool dh_none;              /* --dh none: ECDHE only */
 	char *capath;
 	struct option_file tls_auth, tls_crypt;
+	struct option_file tls_crypt_v2;   /* server key (server) or client key (client) */
+	bool tls_crypt_v2_force_cookie;    /* server: refuse clients without early negotiation */
+	char *tls_crypt_v2_verify;         /* --tls-crypt-v2-verify command */
 	int tls_auth_dir;          /* -1 bidirectional; after finalize this is
 				    * the effective one (--key-direction too) */
 	int key_direction;         /* --key-direction, -1 unset */
@@ -287,6 +300,20 @@ struct options {
 	enum remote_cert_tls remote_cert_tls;
 	char *verify_x509_name;
 	enum verify_x509_type verify_x509_type;
+	bool remote_cert_ku_set;   /* --remote-cert-ku, maybe without values */
+	int n_remote_cert_ku;      /* 0: the extension must only be present */
+	uint16_t remote_cert_ku[CERT_KU_MAX];
+	char *remote_cert_eku;     /* OID or name, resolved by ssl_verify.c */
+	char *ecdh_curve;
+	enum cert_fp_mode fp_mode; /* --verify-hash or --peer-fingerprint */
+	size_t fp_len;             /* 20 (SHA1) or 32 (SHA256) */
+	int n_fp;
+	uint8_t fp[CERT_FP_MAX][CERT_FP_SHA256_LEN];
+	int n_username_fields;     /* 0: the common name */
+	char username_fields[CERT_FIELDS_MAX][CERT_FIELD_LEN];
+	int n_track;               /* --x509-track, in the order given */
+	char track[CERT_TRACK_MAX][CERT_FIELD_LEN];
+	bool track_chain[CERT_TRACK_MAX]; /* "+": the whole chain */
 	struct option_file crl_verify;
 	struct option_file auth_user_pass; /* client: username and password lines */
 	bool auth_nocache;         /* read credentials for each use, then wipe */
@@ -308,6 +335,7 @@ struct options {
 	bool genkey;
 	enum genkey_type genkey_type;
 	char *genkey_file;         /* NULL: stdout */
+	char *genkey_metadata;     /* tls-crypt-v2-client: base64 user metadata */
 
 	/* process */
 	bool daemon;
@@ -337,6 +365,8 @@ struct options {
 	/* informational commands */
 	bool show_version;
 	bool show_help;
+	enum show_action show;     /* --show-ciphers, --mktun, ...: show.c */
+	char *show_gateway_target; /* --show-gateway IPv6-target */
 
 	/* data channel offload (dco.c) */
 	bool disable_dco;

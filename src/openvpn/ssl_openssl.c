@@ -1,8 +1,10 @@
 /*
- * OpenSSL glue: the TLS context built from the options, the peer
- * certificate checks, and TLS sessions pumped through memory BIOs.
+ * OpenSSL glue: the TLS context built from the options and TLS sessions
+ * pumped through memory BIOs. The peer certificate checks are in
+ * ssl_verify.c.
  */
 #include "ssl_openssl.h"
+#include "ssl_openssl_int.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -26,53 +28,17 @@
 #include <openssl/x509v3.h>
 
 #include "log.h"
-#include "options.h"
-#include "script.h"
+#include "ssl_ciphers.h"
 #include "ssl_keymethod.h"
+
+/* room for a --tls-cipher list after translation to OpenSSL names */
+#define TLS_CIPHER_LIST_MAX 4096
 
 /* 2.6's TLS <= 1.2 list: (EC)DHE key exchange with RSA/ECDSA only. */
 #define DEFAULT_TLS_CIPHERS "DEFAULT:!EXP:!LOW:!MEDIUM:!kDH:!kECDH:!DSS:!PSK:!SRP:!kRSA"
-#define EKU_SERVER "TLS Web Server Authentication"
-#define EKU_CLIENT "TLS Web Client Authentication"
-
-struct ssl_ctx {
-	SSL_CTX *ctx;
-	bool server;
-	enum remote_cert_tls remote_cert_tls;
-	enum verify_x509_type x509_type;
-	char *x509_name;
-	char *crl;                 /* file, directory or inline text */
-	bool crl_inline;
-	bool crl_dir;
-	struct timespec crl_mtime; /* of the CRL file last loaded */
-	off_t crl_size;
-	char *tls_verify;          /* --tls-verify command */
-	struct script_ctx script;
-	struct env_set script_env; /* the daemon-wide script variables */
-};
-
-struct ssl_conn {
-	struct ssl_ctx *ctx;
-	SSL *ssl;
-	BIO *rbio;                 /* ciphertext in: owned by ssl */
-	BIO *wbio;                 /* ciphertext out: owned by ssl */
-	bool established;
-	bool failed;
-	uint8_t *queue;            /* plaintext written before the handshake */
-	size_t queue_len;
-	bool verified;
-	char peer_cn[256];
-	char peer_subject[1024];
-	char verify_error[1024];   /* why we rejected the peer certificate */
-	char error[2048];
-	struct env_set cert_env;   /* --tls-verify: the chain's variables so far */
-};
 
 /* Where an SSL finds its ssl_conn, for the verify callback. */
 static int conn_index = -1;
-
-/* The verify callback runs for any peer that starts a handshake. */
-static struct ratelimit verify_rl = RATELIMIT_INIT(1000, 10);
 
 const char *ssl_library_version(void)
 {
@@ -338,7 +304,7 @@ static int ctx_load_dh(SSL_CTX *ctx, const struct options *o)
 }
 
 /* 2.6 accepts the mbed TLS spelling secp256r1 for OpenSSL's prime256v1. */
-static int ctx_set_groups(SSL_CTX *ctx, const char *groups)
+static int ctx_set_groups(SSL_CTX *ctx, const char *groups, const char *opt)
 {
 	char list[1024] = "", *copy, *tok, *save = NULL;
 	int ret = 0;
@@ -354,8 +320,23 @@ static int ctx_set_groups(SSL_CTX *ctx, const char *groups)
 	}
 	free(copy);
 	if (!SSL_CTX_set1_groups_list(ctx, list))
-		ret = ctx_error("Cannot use --tls-groups '%s'", groups);
+		ret = ctx_error("Cannot use --%s '%s' (unknown curve or group name?)", opt, groups);
 	return ret;
+}
+
+/*
+ * --ecdh-curve forces the one group for the (EC)DHE key exchange; OpenSSL
+ * has a single list for key exchange and the curves of EC certificates,
+ * so it then replaces --tls-groups (2.6 built with OpenSSL 3 ignores it).
+ */
+static int ctx_set_curves(SSL_CTX *ctx, const struct options *o)
+{
+	if (!o->ecdh_curve)
+		return o->tls_groups ? ctx_set_groups(ctx, o->tls_groups, "tls-groups") : 0;
+	if (o->tls_groups)
+		msg(M_WARN, "WARNING: --ecdh-curve %s replaces --tls-groups '%s'; prefer --tls-groups alone",
+		    o->ecdh_curve, o->tls_groups);
+	return ctx_set_groups(ctx, o->ecdh_curve, "ecdh-curve");
 }
 
 static int ctx_set_algorithms(SSL_CTX *ctx, const struct options *o)
@@ -365,6 +346,7 @@ static int ctx_set_algorithms(SSL_CTX *ctx, const struct options *o)
 		[TLS_PROFILE_PREFERRED] = 2, [TLS_PROFILE_SUITEB] = 3,
 	};
 	const char *list = o->tls_cipher;
+	char translated[TLS_CIPHER_LIST_MAX];
 	int min = tls_version_value(o->tls_version_min);
 	int max = tls_version_value(o->tls_version_max);
 
@@ -375,17 +357,15 @@ static int ctx_set_algorithms(SSL_CTX *ctx, const struct options *o)
 	if (!list)
 		list = o->tls_cert_profile == TLS_PROFILE_SUITEB ? "SUITEB128"
 								 : DEFAULT_TLS_CIPHERS;
-	if (!SSL_CTX_set_cipher_list(ctx, list))
+	if (ssl_cipher_list_translate(list, translated, sizeof(translated)) < 0)
+		return ctx_error("Cannot use --tls-cipher '%s': too long", list);
+	if (!translated[0] || !SSL_CTX_set_cipher_list(ctx, translated))
 		return ctx_error("Cannot use --tls-cipher '%s'", list);
 	if (o->tls_ciphersuites && !SSL_CTX_set_ciphersuites(ctx, o->tls_ciphersuites))
 		return ctx_error("Cannot use --tls-ciphersuites '%s'", o->tls_ciphersuites);
-	if (o->tls_groups)
-		return ctx_set_groups(ctx, o->tls_groups);
-	return 0;
+	return ctx_set_curves(ctx, o);
 }
 
-static int verify_callback(int ok, X509_STORE_CTX *store);
-static int ctx_tls_verify(struct ssl_ctx *c, const struct options *o);
 static int crl_load(struct ssl_ctx *c);
 
 /*
@@ -402,18 +382,15 @@ static void ctx_set_behaviour(struct ssl_ctx *c)
 	SSL_CTX_set_mode(c->ctx, SSL_MODE_RELEASE_BUFFERS);
 	/* A server insists on a client certificate, as 2.6 does by default. */
 	SSL_CTX_set_verify(c->ctx, c->server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-					      : SSL_VERIFY_PEER, verify_callback);
+					      : SSL_VERIFY_PEER, ssl_verify_callback);
 }
 
 static int ctx_copy_rules(struct ssl_ctx *c, const struct options *o)
 {
-	c->remote_cert_tls = o->remote_cert_tls;
-	c->x509_type = o->verify_x509_type;
-	if (o->verify_x509_name) {
-		c->x509_name = strdup(o->verify_x509_name);
-		if (!c->x509_name)
-			return -ENOMEM;
-	}
+	int ret = ssl_verify_init(&c->verify, o, c->server);
+
+	if (ret)
+		return ret;
 	if (option_file_set(&o->crl_verify)) {
 		c->crl = strdup(o->crl_verify.name);
 		if (!c->crl)
@@ -422,6 +399,19 @@ static int ctx_copy_rules(struct ssl_ctx *c, const struct options *o)
 		c->crl_dir = o->crl_verify_dir;
 	}
 	return 0;
+}
+
+int ssl_show_tls(const struct options *o, FILE *out)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+	int ret = -ENOMEM;
+
+	if (ctx)
+		ret = ctx_set_algorithms(ctx, o);
+	if (!ret)
+		ssl_ciphers_print(ctx, out);
+	SSL_CTX_free(ctx);
+	return ret;
 }
 
 int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
@@ -435,21 +425,14 @@ int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
 	if (conn_index < 0)
 		conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	c->server = o->tls_server;
-	/* Any certificate from the CA would do: another client's, too. */
-	if (!c->server && o->remote_cert_tls == REMOTE_CERT_NONE && !o->verify_x509_name)
-		msg(M_WARN, "WARNING: No server certificate verification method has been enabled: "
-		    "any certificate from the CA is accepted as the server; "
-		    "use --remote-cert-tls server and/or --verify-x509-name");
 	c->ctx = SSL_CTX_new(c->server ? TLS_server_method() : TLS_client_method());
 	if (!c->ctx || conn_index < 0)
 		goto out;
 	ctx_set_behaviour(c);
 	if (c->server && o->verify_client_cert != VERIFY_CLIENT_REQUIRE)
 		SSL_CTX_set_verify(c->ctx, o->verify_client_cert == VERIFY_CLIENT_NONE ?
-				   SSL_VERIFY_NONE : SSL_VERIFY_PEER, verify_callback);
+				   SSL_VERIFY_NONE : SSL_VERIFY_PEER, ssl_verify_callback);
 	ret = ctx_copy_rules(c, o);
-	if (!ret)
-		ret = ctx_tls_verify(c, o);
 	if (!ret)
 		ret = ctx_set_algorithms(c->ctx, o);
 	if (!ret)
@@ -478,12 +461,10 @@ void ssl_ctx_free(struct ssl_ctx *c)
 	if (!c)
 		return;
 	SSL_CTX_free(c->ctx);
-	free(c->x509_name);
+	ssl_verify_free(&c->verify);
 	if (c->crl && c->crl_inline)
 		OPENSSL_cleanse(c->crl, strlen(c->crl));
 	free(c->crl);
-	free(c->tls_verify);
-	env_set_free(&c->script_env);
 	free(c);
 }
 
@@ -576,319 +557,12 @@ static void crl_refresh(struct ssl_ctx *c)
 	(void)crl_load(c);
 }
 
-/* --crl-verify DIR dir: a file named after the decimal serial revokes. */
-static bool crl_dir_revoked(const struct ssl_ctx *c, const char *serial)
-{
-	char path[PATH_MAX];
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->crl, serial) >= sizeof(path))
-		return true;
-	return access(path, F_OK) == 0;
-}
-
-/* ---- certificate checks --------------------------------------------------- */
-
-/* The subject as 2.6 prints it: "C=KG, O=Org, CN=server". */
-static void subject_string(X509 *cert, char *buf, size_t len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	int n = 0;
-
-	buf[0] = '\0';
-	if (!bio)
-		return;
-	X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
-			   XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
-			   ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_ESC_CTRL);
-	if (len > 1)
-		n = BIO_read(bio, buf, (int)(len - 1));
-	buf[n > 0 ? n : 0] = '\0';
-	BIO_free(bio);
-}
-
-static void serial_string(X509 *cert, char *buf, size_t len)
-{
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-	char *dec = bn ? BN_bn2dec(bn) : NULL;
-
-	snprintf(buf, len, "%s", dec ? dec : "?");
-	OPENSSL_free(dec);
-	BN_free(bn);
-}
-
-/* The CN as UTF-8; false if missing or containing control bytes, which
- * could hide tricks in logs and in names handed to scripts. */
-static bool common_name(X509 *cert, char *buf, size_t len)
-{
-	X509_NAME *name = X509_get_subject_name(cert);
-	int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-	unsigned char *utf8 = NULL;
-	int n, k;
-	bool ok = false;
-
-	if (i < 0)
-		return false;
-	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-	if (n > 0 && (size_t)n < len) {
-		for (k = 0; k < n && utf8[k] >= 0x20 && utf8[k] != 0x7f; k++)
-			;
-		ok = k == n;
-		memcpy(buf, utf8, (size_t)n);
-		buf[n] = '\0';
-	}
-	OPENSSL_free(utf8);
-	return ok;
-}
-
-__attribute__((format(printf, 2, 3)))
-static bool reject(struct ssl_conn *c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->verify_error, sizeof(c->verify_error), fmt, ap);
-	va_end(ap);
-	msg(D_LOW, "%s", c->verify_error);
-	return false;
-}
-
-/* --remote-cert-tls: a keyUsage extension (OpenSSL checked its bits) and
- * the TLS web server or client extended key usage. */
-static bool check_eku(struct ssl_conn *c, X509 *cert, const char *want)
-{
-	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(cert, NID_ext_key_usage, NULL, NULL);
-	char text[128];
-	bool found = false;
-	int i;
-
-	if (!eku) {
-		msg(D_LOW, "Certificate does not have extended key usage extension");
-		return reject(c, "VERIFY EKU ERROR");
-	}
-	msg(D_LOW, "Validating certificate extended key usage");
-	for (i = 0; !found && i < sk_ASN1_OBJECT_num(eku); i++) {
-		ASN1_OBJECT *obj = sk_ASN1_OBJECT_value(eku, i);
-
-		OBJ_obj2txt(text, sizeof(text), obj, 0);
-		msg(D_LOW, "++ Certificate has EKU (str) %s, expects %s", text, want);
-		found = strcmp(text, want) == 0;
-		if (found)
-			break;
-		OBJ_obj2txt(text, sizeof(text), obj, 1);
-		msg(D_LOW, "++ Certificate has EKU (oid) %s, expects %s", text, want);
-		found = strcmp(text, want) == 0;
-	}
-	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
-	if (!found)
-		return reject(c, "VERIFY EKU ERROR");
-	msg(D_LOW, "VERIFY EKU OK");
-	return true;
-}
-
-static bool check_remote_cert_tls(struct ssl_conn *c, X509 *cert)
-{
-	enum remote_cert_tls want = c->ctx->remote_cert_tls;
-
-	if (want == REMOTE_CERT_NONE)
-		return true;
-	if (!(X509_get_extension_flags(cert) & EXFLAG_KUSAGE)) {
-		msg(D_LOW, "Certificate does not have key usage extension");
-		return reject(c, "VERIFY KU ERROR");
-	}
-	msg(D_LOW, "VERIFY KU OK");
-	return check_eku(c, cert, want == REMOTE_CERT_SERVER ? EKU_SERVER : EKU_CLIENT);
-}
-
-static bool check_x509_name(struct ssl_conn *c, const char *subject, const char *cn)
-{
-	const char *want = c->ctx->x509_name;
-	bool ok;
-
-	if (!want)
-		return true;
-	switch (c->ctx->x509_type) {
-	case VERIFY_X509_NAME:
-		ok = strcmp(cn, want) == 0;
-		break;
-	case VERIFY_X509_NAME_PREFIX:
-		ok = strncmp(cn, want, strlen(want)) == 0;
-		break;
-	default:
-		ok = strcmp(subject, want) == 0;
-		break;
-	}
-	if (!ok)
-		return reject(c, "VERIFY X509NAME ERROR: %s, must be %s", subject, want);
-	msg(D_LOW, "VERIFY X509NAME OK: %s", subject);
-	return true;
-}
-
-/* Our checks on the peer's own certificate, after OpenSSL accepted the
- * chain. The order and the lines are those of 2.6. */
-static bool verify_leaf(struct ssl_conn *c, X509 *cert, const char *subject)
-{
-	char cn[sizeof(c->peer_cn)], serial[128];
-
-	if (!common_name(cert, cn, sizeof(cn)))
-		return reject(c, "VERIFY ERROR: could not extract a printable CN from X509 subject string ('%s')",
-			      subject);
-	if (!check_remote_cert_tls(c, cert) || !check_x509_name(c, subject, cn))
-		return false;
-	if (c->ctx->crl && c->ctx->crl_dir) {
-		serial_string(cert, serial, sizeof(serial));
-		if (crl_dir_revoked(c->ctx, serial))
-			return reject(c, "VERIFY CRL: certificate serial number %s is revoked",
-				      serial);
-	}
-	snprintf(c->peer_cn, sizeof(c->peer_cn), "%s", cn);
-	snprintf(c->peer_subject, sizeof(c->peer_subject), "%s", subject);
-	c->verified = true;
-	return true;
-}
-
-/* OpenSSL found a problem in the chain. A missing CRL is only a warning,
- * as in 2.6, so that an expired CRL download does not lock everyone out. */
-static int verify_chain_error(struct ssl_conn *c, X509_STORE_CTX *store,
-			      X509 *cert, int depth, const char *subject)
-{
-	int err = X509_STORE_CTX_get_error(store);
-	char serial[128];
-
-	if (err == X509_V_ERR_UNABLE_TO_GET_CRL) {
-		msg_ratelimited(&verify_rl, D_LOW, "VERIFY WARNING: depth=%d, %s",
-				depth, X509_verify_cert_error_string(err));
-		return 1;
-	}
-	serial_string(cert, serial, sizeof(serial));
-	snprintf(c->verify_error, sizeof(c->verify_error),
-		 "VERIFY ERROR: depth=%d, error=%s: %s, serial=%s", depth,
-		 X509_verify_cert_error_string(err), subject, serial);
-	msg_ratelimited(&verify_rl, D_LOW, "%s", c->verify_error);
-	return 0;
-}
-
-/* ---- --tls-verify ----------------------------------------------------------- */
-
-static int ctx_tls_verify(struct ssl_ctx *c, const struct options *o)
-{
-	if (!o->tls_verify)
-		return 0;
-	c->tls_verify = strdup(o->tls_verify);
-	if (!c->tls_verify)
-		return -ENOMEM;
-	/* the ctx may outlive o (--persist-key): nothing here points into it */
-	c->script = (struct script_ctx) { .security = o->script_security,
-					  .base = &c->script_env };
-	return script_env_from_options(&c->script_env, o);
-}
-
-/* "6d:de:3b:...", lower case with colons, as 2.6 writes digests and serials. */
-static void hex_colons(const unsigned char *d, size_t n, char *buf, size_t len)
-{
-	size_t i, used = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < n && used + 4 <= len; i++)
-		used += (size_t)snprintf(buf + used, len - used, "%s%02x", i ? ":" : "", d[i]);
-}
-
-static int cert_env_add(struct env_set *e, const char *prefix, int depth, const char *value)
-{
-	char key[ENV_NAME_MAX + 1];
-
-	snprintf(key, sizeof(key), "%s_%d", prefix, depth);
-	return env_set_add(e, key, value);
-}
-
-/* 2.6's variables for the certificate at depth: tls_id_N, tls_serial_N,
- * tls_serial_hex_N, tls_digest_N, tls_digest_sha256_N and X509_N_field. */
-static int cert_env(struct env_set *e, X509 *cert, int depth, const char *subject)
-{
-	X509_NAME *name = X509_get_subject_name(cert);
-	const ASN1_INTEGER *sn = X509_get0_serialNumber(cert);
-	unsigned char d[EVP_MAX_MD_SIZE];
-	char val[1024], key[64];
-	unsigned int n;
-	int i, ret;
-
-	ret = cert_env_add(e, "tls_id", depth, subject);
-	serial_string(cert, val, sizeof(val));
-	if (ret == 0)
-		ret = cert_env_add(e, "tls_serial", depth, val);
-	hex_colons(ASN1_STRING_get0_data(sn), (size_t)ASN1_STRING_length(sn), val, sizeof(val));
-	if (ret == 0)
-		ret = cert_env_add(e, "tls_serial_hex", depth, val);
-	if (ret == 0 && X509_digest(cert, EVP_sha1(), d, &n)) {
-		hex_colons(d, n, val, sizeof(val));
-		ret = cert_env_add(e, "tls_digest", depth, val);
-	}
-	if (ret == 0 && X509_digest(cert, EVP_sha256(), d, &n)) {
-		hex_colons(d, n, val, sizeof(val));
-		ret = cert_env_add(e, "tls_digest_sha256", depth, val);
-	}
-	for (i = 0; ret == 0 && i < X509_NAME_entry_count(name); i++) {
-		X509_NAME_ENTRY *ent = X509_NAME_get_entry(name, i);
-		ASN1_OBJECT *obj = X509_NAME_ENTRY_get_object(ent);
-		int nid = OBJ_obj2nid(obj);
-		unsigned char *utf8 = NULL;
-		int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(ent));
-
-		if (nid != NID_undef)
-			snprintf(key, sizeof(key), "X509_%d_%s", depth, OBJ_nid2sn(nid));
-		else
-			OBJ_obj2txt(key + snprintf(key, sizeof(key), "X509_%d_", depth),
-				    (int)(sizeof(key) - 8), obj, 1);
-		if (len >= 0)
-			ret = env_set_add(e, key, (const char *)utf8);
-		OPENSSL_free(utf8);
-	}
-	return ret;
-}
-
-/* --tls-verify runs for every certificate of the chain that passed the
- * other checks; a nonzero exit status (or a refusal) fails the handshake. */
-static bool tls_verify_script(struct ssl_conn *c, X509 *cert, int depth, const char *subject)
-{
-	int ret;
-
-	if (!c->ctx->tls_verify)
-		return true;
-	ret = cert_env(&c->cert_env, cert, depth, subject);
-	if (ret == 0 && depth == 0 && c->peer_cn[0])
-		ret = env_set_add(&c->cert_env, "common_name", c->peer_cn);
-	if (ret == 0)
-		ret = script_tls_verify(&c->ctx->script, c->ctx->tls_verify, depth, subject,
-					&c->cert_env);
-	if (ret != 0) {
-		c->verified = false;
-		return reject(c, "VERIFY SCRIPT ERROR: depth=%d, %s", depth, subject);
-	}
-	msg(D_LOW, "VERIFY SCRIPT OK: depth=%d, %s", depth, subject);
-	return true;
-}
-
-static int verify_callback(int ok, X509_STORE_CTX *store)
-{
-	SSL *ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx());
-	struct ssl_conn *c = ssl ? SSL_get_ex_data(ssl, conn_index) : NULL;
-	X509 *cert = X509_STORE_CTX_get_current_cert(store);
-	int depth = X509_STORE_CTX_get_error_depth(store);
-	char subject[sizeof(c->peer_subject)];
-
-	if (!c || !cert)
-		return 0;
-	subject_string(cert, subject, sizeof(subject));
-	if (!ok)
-		return verify_chain_error(c, store, cert, depth, subject);
-	if (depth == 0 && !verify_leaf(c, cert, subject))
-		return 0;
-	if (!tls_verify_script(c, cert, depth, subject))
-		return 0;
-	msg(D_LOW, "VERIFY OK: depth=%d, %s", depth, subject);
-	return 1;
-}
-
 /* ---- sessions ------------------------------------------------------------- */
+
+struct ssl_conn *ssl_conn_of(SSL *ssl)
+{
+	return SSL_get_ex_data(ssl, conn_index);
+}
 
 int ssl_conn_new(struct ssl_ctx *ctx, struct ssl_conn **out)
 {
@@ -993,6 +667,11 @@ int ssl_conn_process(struct ssl_conn *c)
 
 		if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
 			return 0;
+		return conn_fail(c, "TLS handshake failed", -EPROTO);
+	}
+	if (ssl_verify_missed(c)) {
+		snprintf(c->verify_error, sizeof(c->verify_error),
+			 "VERIFY ERROR: the peer certificate was never checked");
 		return conn_fail(c, "TLS handshake failed", -EPROTO);
 	}
 	c->established = true;

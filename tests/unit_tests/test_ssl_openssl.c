@@ -64,6 +64,7 @@ struct cert_spec {
 	long serial;
 	const char *ku, *eku;      /* NULL: leave the extension out */
 	bool ca;
+	const char *email;         /* emailAddress in the subject, and a SAN */
 };
 
 static X509 *make_cert(EVP_PKEY *key, const struct cert_spec *s, X509 *issuer,
@@ -80,6 +81,9 @@ static X509 *make_cert(EVP_PKEY *key, const struct cert_spec *s, X509 *issuer,
 		X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"Org", -1, -1, 0);
 	}
 	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)s->cn, -1, -1, 0);
+	if (s->email)
+		X509_NAME_add_entry_by_txt(name, "emailAddress", MBSTRING_ASC,
+					   (const unsigned char *)s->email, -1, -1, 0);
 	X509_set_subject_name(x, name);
 	X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : name);
 	X509_NAME_free(name);
@@ -92,6 +96,13 @@ static X509 *make_cert(EVP_PKEY *key, const struct cert_spec *s, X509 *issuer,
 		add_ext(x, issuer ? issuer : x, NID_key_usage, s->ku);
 	if (s->eku)
 		add_ext(x, issuer ? issuer : x, NID_ext_key_usage, s->eku);
+	if (s->email) {
+		char san[128];
+
+		snprintf(san, sizeof(san), "email:first@example.org,DNS:x.example.org,email:alt.%s",
+			 s->email);
+		add_ext(x, issuer ? issuer : x, NID_subject_alt_name, san);
+	}
 	assert_true(X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()) > 0);
 	return x;
 }
@@ -211,6 +222,10 @@ static int make_pki(void **state)
 	static const struct cert_spec client = { "client", true, 3, "digitalSignature", "clientAuth", false };
 	static const struct cert_spec noku = { "server", true, 4, NULL, "serverAuth", false };
 	static const struct cert_spec stranger = { "client", false, 5, "digitalSignature", "clientAuth", false };
+	static const struct cert_spec mail = { "client", true, 6, "digitalSignature", "clientAuth", false,
+					       "alice@example.org" };
+	static const struct cert_spec self_server = { "self-server", false, 7, "digitalSignature", "serverAuth", false };
+	static const struct cert_spec self_client = { "self-client", false, 8, "digitalSignature", "clientAuth", false };
 
 	strcpy(dir, "/tmp/test_ssl_openssl_XXXXXX");
 	if (!mkdtemp(dir))
@@ -229,6 +244,9 @@ static int make_pki(void **state)
 	make_leaf("client.crt", pki.client_key, &client, pki.ca, pki.ca_key);
 	make_leaf("noku.crt", pki.server_key, &noku, pki.ca, pki.ca_key);
 	make_leaf("stranger.crt", pki.other_key, &stranger, pki.other_ca, pki.other_key);
+	make_leaf("mail.crt", pki.client_key, &mail, pki.ca, pki.ca_key);
+	make_leaf("self-server.crt", pki.server_key, &self_server, NULL, NULL);
+	make_leaf("self-client.crt", pki.client_key, &self_client, NULL, NULL);
 	write_crl("crl.pem", 3);
 	write_crl("empty-crl.pem", 0);
 	write_dh();
@@ -904,6 +922,209 @@ static void test_groups_and_suites(void **state)
 	pair_close(&p);
 }
 
+/* ---- key usage, fingerprints, usernames, curves ---------------------------- */
+
+/* The server's certificate has digitalSignature and keyEncipherment (a0). */
+static void test_remote_cert_ku_eku(void **state)
+{
+	static const struct { const char *opt; const char *why; } cases[] = {
+		{ "remote-cert-ku\n", NULL },
+		{ "remote-cert-ku a0\n", NULL },
+		{ "remote-cert-ku 80\n", NULL },
+		{ "remote-cert-ku 08 a0\n", NULL },
+		{ "remote-cert-ku 08\n", "VERIFY KU ERROR: Certificate key usage 00a0 lacks bits" },
+		{ "remote-cert-ku e0\n", "VERIFY KU ERROR" },
+		{ "remote-cert-eku serverAuth\n", NULL },
+		{ "remote-cert-eku 1.3.6.1.5.5.7.3.1\n", NULL },
+		{ "remote-cert-eku \"TLS Web Server Authentication\"\n", NULL },
+		{ "remote-cert-eku clientAuth\n", "VERIFY EKU ERROR: the certificate's extended key usage lacks clientAuth" },
+		{ "remote-cert-eku 1.3.6.1.5.5.7.3.4\n", "VERIFY EKU ERROR" },
+	};
+	struct pair p;
+	size_t i;
+	char *log;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pair_open(&p, "dh none\n", cases[i].opt);
+		if (!cases[i].why) {
+			handshake(&p, 100);
+			if (p.cret != 1)
+				fail_msg("'%s' failed: %s", cases[i].opt, ssl_conn_error(p.c));
+		} else {
+			expect_client_rejects(&p, cases[i].why);
+		}
+		pair_close(&p);
+	}
+	log_begin();
+	pair_open(&p, "dh none\n", "remote-cert-ku 08\n");
+	expect_client_rejects(&p, "VERIFY KU ERROR");
+	pair_close(&p);
+	log = log_text();
+	assert_log_has(log, "++ Certificate has key usage  00a0, expects 0008\n"
+		       "Certificate key usage 00a0 lacks bits of every --remote-cert-ku value\n"
+		       "VERIFY KU ERROR\n");
+	free(log);
+	expect_ctx_error(CLIENT_CONF "remote-cert-eku nosuchUsage\n",
+			 "--remote-cert-eku 'nosuchUsage': not an OID");
+}
+
+/* The certificate's digest as "AB:CD:...". */
+static void fp_text(const char *file, const EVP_MD *md, char *out, size_t len)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n, i;
+	size_t used = 0;
+	char path[300];
+	X509 *x;
+	FILE *f;
+
+	path_of(path, sizeof(path), file);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	assert_non_null(x);
+	assert_int_equal(X509_digest(x, md, d, &n), 1);
+	X509_free(x);
+	for (i = 0; i < n && used + 4 < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%02X", i ? ":" : "", d[i]);
+}
+
+#define SELF_SERVER "dev tun\ntls-server\ncert @/self-server.crt\nkey @/server.key\ndh none\n"
+#define SELF_CLIENT "dev tun\ntls-client\ncert @/self-client.crt\nkey @/client.key\n"
+
+/* PKI-less: self-signed on both sides, no --ca, fingerprints decide. */
+static void test_peer_fingerprint(void **state)
+{
+	char sfp[128], cfp[128], other[128], conf[1024];
+	struct pair p;
+
+	fp_text("self-server.crt", EVP_sha256(), sfp, sizeof(sfp));
+	fp_text("self-client.crt", EVP_sha256(), cfp, sizeof(cfp));
+	fp_text("server.crt", EVP_sha256(), other, sizeof(other));
+	snprintf(conf, sizeof(conf), SELF_SERVER "<peer-fingerprint>\n%s\n%s\n</peer-fingerprint>\n",
+		 other, cfp);
+	make_options(&p.so, conf);
+	snprintf(conf, sizeof(conf), SELF_CLIENT "peer-fingerprint %s\n", sfp);
+	make_options(&p.co, conf);
+	assert_int_equal(ssl_ctx_new(&p.so, &p.sctx), 0);
+	assert_int_equal(ssl_ctx_new(&p.co, &p.cctx), 0);
+	assert_int_equal(ssl_conn_new(p.sctx, &p.s), 0);
+	assert_int_equal(ssl_conn_new(p.cctx, &p.c), 0);
+	handshake(&p, 100);
+	if (p.cret != 1 || p.sret != 1)
+		fail_msg("handshake failed: %s / %s", ssl_conn_error(p.c), ssl_conn_error(p.s));
+	assert_string_equal(ssl_conn_peer_cn(p.s), "self-client");
+	assert_string_equal(ssl_conn_peer_cn(p.c), "self-server");
+	pair_close(&p);
+
+	/* the client pins another certificate */
+	snprintf(conf, sizeof(conf), SELF_SERVER "peer-fingerprint %s\n", cfp);
+	options_free(&p.so);
+	make_options(&p.so, conf);
+	snprintf(conf, sizeof(conf), SELF_CLIENT "peer-fingerprint %s\n", other);
+	make_options(&p.co, conf);
+	assert_int_equal(ssl_ctx_new(&p.so, &p.sctx), 0);
+	assert_int_equal(ssl_ctx_new(&p.co, &p.cctx), 0);
+	assert_int_equal(ssl_conn_new(p.sctx, &p.s), 0);
+	assert_int_equal(ssl_conn_new(p.cctx, &p.c), 0);
+	expect_client_rejects(&p, "VERIFY ERROR: --peer-fingerprint: CN=self-server has fingerprint");
+	pair_close(&p);
+
+	/* with a CA both must hold: the CA-signed server and its fingerprint */
+	snprintf(conf, sizeof(conf), "peer-fingerprint %s\n", other);
+	pair_open(&p, "dh none\n", conf);
+	handshake(&p, 100);
+	assert_int_equal(p.cret, 1);
+	pair_close(&p);
+	snprintf(conf, sizeof(conf), "peer-fingerprint %s\n", sfp);
+	pair_open(&p, "dh none\n", conf);
+	expect_client_rejects(&p, "--peer-fingerprint");
+	pair_close(&p);
+}
+
+static void test_verify_hash(void **state)
+{
+	char sha1[128], sha256[128], wrong[128], conf[512];
+	struct pair p;
+
+	fp_text("ca.crt", EVP_sha1(), sha1, sizeof(sha1));
+	fp_text("ca.crt", EVP_sha256(), sha256, sizeof(sha256));
+	fp_text("server.crt", EVP_sha1(), wrong, sizeof(wrong));
+	snprintf(conf, sizeof(conf), "verify-hash %s\n", sha1);
+	pair_open(&p, "dh none\n", conf);
+	handshake(&p, 100);
+	assert_int_equal(p.cret, 1);
+	pair_close(&p);
+	snprintf(conf, sizeof(conf), "<verify-hash>\n%s\n</verify-hash>\n", sha256);
+	pair_open(&p, "dh none\n", conf);
+	handshake(&p, 100);
+	assert_int_equal(p.cret, 1);
+	pair_close(&p);
+	snprintf(conf, sizeof(conf), "verify-hash %s SHA1\n", wrong);
+	pair_open(&p, "dh none\n", conf);
+	expect_client_rejects(&p, "VERIFY ERROR: --verify-hash: depth=1, CN=Test CA has fingerprint");
+	pair_close(&p);
+}
+
+static void test_username_field(void **state)
+{
+	static const struct { const char *opt, *name; } cases[] = {
+		{ "x509-username-field emailAddress\n", "alice@example.org" },
+		{ "x509-username-field ext:subjectAltName\n", "alt.alice@example.org" },
+		{ "x509-username-field CN serialNumber\n", "client_0x06" },
+		{ "x509-username-field cn o\n", "client_Org" },
+		{ "x509-username-field emailAddress\nverify-x509-name alice name-prefix\n",
+		  "alice@example.org" },
+	};
+	char conf[512];
+	struct pair p;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(conf, sizeof(conf), SERVER_CONF "dh none\n%s", cases[i].opt);
+		make_options(&p.so, conf);
+		make_options(&p.co, CLIENT_BARE "cert @/mail.crt\n");
+		assert_int_equal(ssl_ctx_new(&p.so, &p.sctx), 0);
+		assert_int_equal(ssl_ctx_new(&p.co, &p.cctx), 0);
+		assert_int_equal(ssl_conn_new(p.sctx, &p.s), 0);
+		assert_int_equal(ssl_conn_new(p.cctx, &p.c), 0);
+		handshake(&p, 100);
+		if (p.sret != 1)
+			fail_msg("'%s' failed: %s", cases[i].opt, ssl_conn_error(p.s));
+		assert_string_equal(ssl_conn_peer_cn(p.s), cases[i].name);
+		pair_close(&p);
+	}
+	/* a certificate without the field is refused */
+	pair_open(&p, "dh none\nx509-username-field emailAddress\n", "");
+	expect_server_rejects(&p, "VERIFY ERROR: could not extract emailAddress from the certificate");
+	pair_close(&p);
+	expect_ctx_error(SERVER_CONF "dh none\nx509-username-field noSuchAttribute\n",
+			 "--x509-username-field 'noSuchAttribute': not a known X.509 subject attribute");
+}
+
+static void test_ecdh_curve(void **state)
+{
+	struct pair p;
+	char desc[512];
+
+	pair_open(&p, "dh none\necdh-curve secp384r1\n", "");
+	handshake(&p, 100);
+	assert_int_equal(p.cret, 1);
+	ssl_conn_describe(p.c, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "peer temporary key: 384 bits EC, curve secp384r1"));
+	pair_close(&p);
+	/* it forces the group even when --tls-groups says otherwise */
+	pair_open(&p, "dh none\n", "tls-groups X25519:secp521r1\necdh-curve secp521r1\n");
+	handshake(&p, 100);
+	assert_int_equal(p.cret, 1);
+	ssl_conn_describe(p.c, desc, sizeof(desc));
+	assert_non_null(strstr(desc, "curve secp521r1"));
+	pair_close(&p);
+	expect_ctx_error(CLIENT_CONF "ecdh-curve bogus\n",
+			 "Cannot use --ecdh-curve 'bogus' (unknown curve or group name?)");
+}
+
 /* ---- misc ------------------------------------------------------------------- */
 
 static void test_write_limits(void **state)
@@ -981,6 +1202,11 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_askpass),
 		cmocka_unit_test(test_groups_and_suites),
+		cmocka_unit_test(test_remote_cert_ku_eku),
+		cmocka_unit_test(test_peer_fingerprint),
+		cmocka_unit_test(test_verify_hash),
+		cmocka_unit_test(test_username_field),
+		cmocka_unit_test(test_ecdh_curve),
 		cmocka_unit_test(test_write_limits),
 		cmocka_unit_test(test_garbage_input),
 		cmocka_unit_test(test_rand_bytes),

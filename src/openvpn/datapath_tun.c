@@ -56,6 +56,8 @@ int tunnel_dev_configure(struct tunnel *t, int ifindex, const char *ifname)
 	if (ret == 0 && script_tunnel_up(t->o, ifname, false) != 0)
 		ret = -ECANCELED;
 	if (ret == 0)
+		tunnel_mgmt_state(t, "ADD_ROUTES", NULL);
+	if (ret == 0)
 		ret = route_apply(t->o, ifindex, &p->routes);
 	if (ret == 0)
 		ret = route_redirect_apply(t->o, ifindex, t->remote_known ? &t->remote : NULL,

@@ -15,6 +15,7 @@
 #include "server.h"
 #include "keyfile.h"
 #include "log.h"
+#include "management.h"
 #include "netcfg.h"
 #include "options.h"
 #include "process.h"
@@ -184,6 +185,8 @@ int main(int argc, char **argv)
 	}
 	memset(&persist, 0, sizeof(persist));
 	announce_config(&o);
+	if (management_open(&o) < 0)
+		return 1;
 	if (decide_dco(&o, &persist) < 0)
 		return 1;
 	for (;;) {
@@ -209,6 +212,7 @@ int main(int argc, char **argv)
 	netcfg_cleanup();
 	process_remove_pid(o.writepid);
 	msg(M_INFO, "Exiting%s", status ? " due to fatal error" : "");
+	management_close();
 	options_free(&o);
 	log_close();
 	return status;

@@ -41,8 +41,6 @@ static void tunnel_ssl_established(struct ssl_session *s)
 	struct tunnel *t = s->owner;
 
 	t->peer_seen = true;
-	if (t->pull)
-		tunnel_mgmt_state(t, "GET_CONFIG", NULL);
 	if (!t->dco_peer)
 		ping_start_receive_timer(&t->ping);
 	script_ipchange(t->o, &t->remote);

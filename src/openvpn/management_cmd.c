@@ -338,7 +338,7 @@ static int cmd_status(struct mgmt *m, int argc, char **argv)
 	char *text;
 
 	if (argc > 1 && (!mgmt_parse_uint(argv[1], 3, &version) || version < 1)) {
-		mgmt_reply(m, false, "ERROR: bad status version '%s' (1, 2 or 3)", argv[1]);
+		mgmt_reply(m, false, "ERROR: bad status format version number");
 		return 0;
 	}
 	text = m->ops && m->ops->status ? m->ops->status(m->ctx, (int)version) : NULL;

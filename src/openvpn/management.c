@@ -27,6 +27,7 @@
 #include "event.h"
 #include "log.h"
 #include "options.h"
+#include "version.h"
 
 #define MGMT_STATE_HIST 100
 #define MGMT_ECHO_HIST 100
@@ -466,6 +467,7 @@ int management_open(const struct options *o)
 		management_close();
 		return ret;
 	}
+	M.title = version_title();
 	M.hold = o->mgmt_hold;
 	M.signal_on_close = o->mgmt_signal;
 	M.kick = mgmt_kick;

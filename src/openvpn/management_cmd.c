@@ -17,7 +17,6 @@
 #include "config.h"
 #include "event.h"
 #include "log.h"
-#include "version.h"
 
 /* ---- framing and queues ---------------------------------------------------- */
 
@@ -302,7 +301,7 @@ static int cmd_help(struct mgmt *m, int argc, char **argv)
 {
 	size_t i;
 
-	mgmt_reply(m, false, "Management Interface for %s", version_title());
+	mgmt_reply(m, false, "Management Interface for %s", m->title ? m->title : "");
 	for (i = 0; i < ARRAY_SIZE(mgmt_help_lines); i++)
 		mgmt_reply(m, false, "%s", mgmt_help_lines[i]);
 	return 0;
@@ -320,7 +319,7 @@ static int cmd_version(struct mgmt *m, int argc, char **argv)
 			mgmt_reply(m, false, "SUCCESS: Management client version set to %ld", v);
 		return 0;
 	}
-	mgmt_reply(m, false, "OpenVPN Version: %s", version_title());
+	mgmt_reply(m, false, "OpenVPN Version: %s", m->title ? m->title : "");
 	mgmt_reply(m, false, "Management Version: 5");
 	mgmt_reply(m, false, "END");
 	return 0;

@@ -43,6 +43,7 @@ struct mgmt_hist {
 
 struct mgmt {
 	/* from the options */
+	const char *title;           /* the version line for help/version */
 	char *password;              /* NULL: no password prompt */
 	bool hold;                   /* the hold flag */
 	bool signal_on_close;        /* --management-signal */

@@ -53,6 +53,7 @@ harness_max_len() {
 	keymethod) echo 2200 ;;
 	tls_wrap|crypto|reliable) echo 16384 ;;
 	keyfile) echo 4096 ;;
+	management) echo 8192 ;;
 	*) echo 2100 ;;
 	esac
 }
@@ -68,6 +69,7 @@ harness_targets() {
 	ccd) echo "options.c option_table.c option_server.c" ;;
 	push) echo "push.c options.c option_table.c" ;;
 	comp) echo "comp.c" ;;
+	management) echo "management_cmd.c config.c" ;;
 	pool_persist) echo "pool.c" ;;
 	dco_nl) echo "dco_linux.c" ;;
 	*) echo "$1.c" ;;

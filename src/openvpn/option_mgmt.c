@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -28,6 +29,10 @@ int opt_management(struct options *o, const struct option_call *c)
 	if (c->argc == 4 && strcmp(c->argv[3], "stdin") == 0)
 		return options_error(c, "reading the password from stdin is not supported yet; "
 				     "give a file whose first line is the password");
+	/* a later --management replaces an earlier one as a whole */
+	free(o->mgmt_port);
+	free(o->mgmt_pw_file);
+	o->mgmt_port = o->mgmt_pw_file = NULL;
 	ret = options_set_str(c, &o->mgmt_addr, c->argv[1]);
 	if (ret == 0 && !is_unix)
 		ret = options_set_str(c, &o->mgmt_port, c->argv[2]);

@@ -140,13 +140,28 @@ case_client_hold() {
 		fail "client: did not connect after hold release"
 	fi
 	sleep 2
-	mc_in "$C1" "$WORK/m-state.txt" "$SOCK" state "state all"
+	mc_in "$C1" "$WORK/m-state.txt" "$SOCK" state "state all" status "bytecount 1" @2.5 \
+		"$(printf 'x%.0s' $(seq 1 1100))" help
 	if grep -Eq '^[0-9]+,CONNECTED,SUCCESS,10\.8\.0\.[0-9]+,'"$ADDR_A"',1194' "$WORK/m-state.txt" &&
 		[ "$(grep -Eo ',(CONNECTING|WAIT|AUTH|GET_CONFIG|ASSIGN_IP|ADD_ROUTES|CONNECTED),' \
 			"$WORK/m-state.txt" | tail -n 7 | tr -d ',\n')" = CONNECTINGWAITAUTHGET_CONFIGASSIGN_IPADD_ROUTESCONNECTED ]; then
 		pass "client: state CONNECTED with tun and server address, history CONNECTING .. CONNECTED in order"
 	else
 		fail "client: state"; cat "$WORK/m-state.txt"
+	fi
+	if grep -q '^OpenVPN STATISTICS$' "$WORK/m-state.txt" &&
+		grep -Eq '^TCP/UDP read bytes,[1-9][0-9]*$' "$WORK/m-state.txt" &&
+		grep -Eq '^>BYTECOUNT:[1-9][0-9]*,[1-9][0-9]*$' "$WORK/m-state.txt"; then
+		pass "client: status counters and >BYTECOUNT lines"
+	else
+		fail "client: status or bytecount"; cat "$WORK/m-state.txt"
+	fi
+	if grep -q '^ERROR: input line too long' "$WORK/m-state.txt" &&
+		grep -q '<EOF>' "$WORK/m-state.txt" && ! grep -q '^Commands:' "$WORK/m-state.txt" &&
+		mc_in "$C1" "$WORK/m-after.txt" "$SOCK" pid && grep -q '^SUCCESS: pid=' "$WORK/m-after.txt"; then
+		pass "client: an over-long line ends the session; the next client is served"
+	else
+		fail "client: over-long line"; cat "$WORK/m-state.txt"
 	fi
 }
 

@@ -501,10 +501,11 @@ static void test_options(void **state)
 	assert_int_equal(options_finalize_management(&o), 0);
 	options_free(&o);
 
-	assert_int_equal(parse(&o, "management /run/ovpn.sock unix\n"
+	assert_int_equal(parse(&o, "management 127.0.0.1 7505 pw\nmanagement /run/ovpn.sock unix\n"
 			       "management-client-user root\nmanagement-signal\n"), 0);
 	assert_string_equal(o.mgmt_addr, "/run/ovpn.sock");
 	assert_null(o.mgmt_port);
+	assert_null(o.mgmt_pw_file);
 	assert_string_equal(o.mgmt_client_user, "root");
 	assert_true(o.mgmt_signal);
 	assert_int_equal(o.mgmt_log_cache, 250);

@@ -93,10 +93,13 @@ void tunnel_mgmt_state(struct tunnel *t, const char *state, const char *desc)
 	char ip6[INET6_ADDRSTRLEN + 4] = "";
 	struct mgmt_state_info info = { .desc = desc };
 	struct sockaddr_any local = { .len = sizeof(local.ss) };
+	bool connected = strcmp(state, "CONNECTED") == 0;
 
 	if (!management_enabled())
 		return;
-	if (strcmp(state, "CONNECTED") == 0) {
+	/* as 2.6: addresses in ASSIGN_IP and CONNECTED, the remote only in
+	 * CONNECTED; the other states carry no fields */
+	if (connected || strcmp(state, "ASSIGN_IP") == 0) {
 		info.tun_ip = t->o->ifconfig_local;
 		if (t->o->ifconfig_ipv6_local) {
 			snprintf(ip6, sizeof(ip6), "%s", t->o->ifconfig_ipv6_local);
@@ -104,13 +107,13 @@ void tunnel_mgmt_state(struct tunnel *t, const char *state, const char *desc)
 			info.tun_ip6 = ip6;
 		}
 	}
-	if (t->remote_known) {
+	if (connected && t->remote_known) {
 		tunnel_mgmt_host_port(&t->remote, rhost, sizeof(rhost), rport, sizeof(rport));
 		info.remote_ip = rhost;
 		info.remote_port = rport;
 	}
 	/* a wildcard bind says nothing: the local address only when bound to one */
-	if (info.tun_ip && t->remote_known && link_is_open(&t->link) &&
+	if (connected && t->remote_known && link_is_open(&t->link) &&
 	    getsockname(link_fd(&t->link), &local.sa, &local.len) == 0 &&
 	    !addr_is_wildcard(&local)) {
 		tunnel_mgmt_host_port(&local, lhost, sizeof(lhost), lport, sizeof(lport));

@@ -174,6 +174,22 @@ int crypto_digest_lookup(const char *name, const struct crypto_digest_info **out
 	return -ENOENT;
 }
 
+const struct crypto_cipher_info *crypto_cipher_at(size_t i, const char **why)
+{
+	if (i >= ARRAY_SIZE(cipher_table))
+		return NULL;
+	*why = cipher_available(&cipher_table[i]) ? NULL : why_missing(cipher_table[i].legacy);
+	return &cipher_table[i].info;
+}
+
+const struct crypto_digest_info *crypto_digest_at(size_t i, const char **why)
+{
+	if (i >= ARRAY_SIZE(digest_table))
+		return NULL;
+	*why = digest_available(&digest_table[i]) ? NULL : why_missing(digest_table[i].legacy);
+	return &digest_table[i].info;
+}
+
 static const char *cipher_ossl_name(const struct crypto_cipher_info *info)
 {
 	return ((const struct cipher_row *)info)->ossl;
@@ -302,6 +318,23 @@ int crypto_rand_bytes(void *p, size_t n)
 	if (n > INT_MAX || RAND_bytes(p, (int)n) != 1)
 		return -EIO;
 	return 0;
+}
+
+int crypto_aes256_ctr(const uint8_t key[32], const uint8_t iv[16], uint8_t *data, size_t len)
+{
+	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "AES-256-CTR", NULL);
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	int outl = 0, ret = -EIO;
+
+	if (!cipher || !c || len > INT_MAX || !EVP_EncryptInit_ex2(c, cipher, key, iv, NULL))
+		goto out;
+	if (len && (!EVP_EncryptUpdate(c, data, &outl, data, (int)len) || (size_t)outl != len))
+		goto out;
+	ret = 0;
+out:
+	EVP_CIPHER_CTX_free(c);
+	EVP_CIPHER_free(cipher);
+	return ret;
 }
 
 /*

@@ -51,6 +51,14 @@ int crypto_cipher_lookup(const char *name, const struct crypto_cipher_info **out
 int crypto_digest_lookup(const char *name, const struct crypto_digest_info **out,
 			 const char **why);
 
+/*
+ * Row i of the cipher or digest name table, for --show-ciphers and
+ * --show-digests; NULL past the end. *why is NULL when this OpenSSL
+ * provides the algorithm, else the reason it does not.
+ */
+const struct crypto_cipher_info *crypto_cipher_at(size_t i, const char **why);
+const struct crypto_digest_info *crypto_digest_at(size_t i, const char **why);
+
 /* The longest canonical list 2.6.14 accepts (measured: 124 ok, 125 not). */
 #define CRYPTO_DATA_CIPHERS_MAX 124
 
@@ -209,5 +217,7 @@ int crypto_hmac_final(struct crypto_hmac *h, uint8_t *out);
 bool crypto_memeq(const void *a, const void *b, size_t n);
 /* Cryptographically strong random bytes; 0 or -EIO. */
 int crypto_rand_bytes(void *p, size_t n);
+/* One-shot AES-256-CTR in place (tls-crypt-v2 key wrapping); 0 or -EIO. */
+int crypto_aes256_ctr(const uint8_t key[32], const uint8_t iv[16], uint8_t *data, size_t len);
 
 #endif

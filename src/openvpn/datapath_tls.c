@@ -89,17 +89,18 @@ int tunnel_ssl_open(struct tunnel *t)
 		.key_retired = tunnel_dco_key_retired,
 	};
 	struct tls_wrap_config wcfg;
-	struct static_key key;
+	struct tls_wrap_keys *keys = calloc(1, sizeof(*keys));
 	int ret;
 
-	ret = ssl_wrap_config(t->o, &wcfg, &key);
-	if (ret < 0)
-		return ret;
-	t->ssl = calloc(1, sizeof(*t->ssl));
-	if (!t->ssl)
+	if (!keys)
 		return -ENOMEM;
-	ret = ssl_session_init(t->ssl, t->o, t->tls_ctx, &wcfg, &cb, t);
-	keyfile_wipe(&key);
+	ret = ssl_wrap_config(t->o, &wcfg, keys);
+	if (ret == 0) {
+		t->ssl = calloc(1, sizeof(*t->ssl));
+		ret = t->ssl ? ssl_session_init(t->ssl, t->o, t->tls_ctx, &wcfg, &cb, t) : -ENOMEM;
+	}
+	tls_wrap_keys_wipe(keys);
+	free(keys);
 	if (ret < 0)
 		return ret;
 	t->ssl->peer_name = t->peer_name;

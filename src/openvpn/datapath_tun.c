@@ -23,7 +23,9 @@ static void tunnel_release_tun(struct tunnel_persist *p)
 		return;
 	route_undo(&p->routes);
 	msg(M_INFO, "Closing TUN/TAP interface %s", p->tun.ifname);
-	tun_close(&p->tun, false);
+	/* an interface made persistent by --mktun (or ip tuntap) stays, as
+	 * in 2.6; its addresses and routes went with route_undo() */
+	tun_close(&p->tun, true);
 	p->tun_open = false;
 }
 

@@ -162,8 +162,7 @@ out:
 	return ret;
 }
 
-/* Whole file into a heap buffer the caller wipes and frees. */
-static int slurp(const char *path, char **out, size_t *out_len, char *err, size_t errlen)
+int keyfile_read_text(const char *path, char **out, size_t *out_len, char *err, size_t errlen)
 {
 	struct stat st;
 	char *text = NULL;
@@ -218,7 +217,7 @@ int keyfile_read(struct static_key *key, const char *path, char *err, size_t err
 	size_t len = 0;
 	int ret;
 
-	ret = slurp(path, &text, &len, err, errlen);
+	ret = keyfile_read_text(path, &text, &len, err, errlen);
 	if (ret)
 		return ret;
 	ret = keyfile_parse(key, text, len, path, 1, err, errlen);
@@ -355,31 +354,39 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-int keyfile_write(const struct static_key *key, const char *path, char *err, size_t errlen)
+int keyfile_write_text(const char *path, const char *text, size_t len, char *err,
+		       size_t errlen)
 {
-	char text[KEYFILE_TEXT_MAX];
 	int fd = STDOUT_FILENO;
-	int len, ret;
+	int ret;
 
-	len = keyfile_format(key, text, sizeof(text));
-	if (len < 0)
-		return len;
 	if (path) {
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			ret = -errno;
 			set_err(err, errlen, "%s: cannot open for writing: %s", path,
 				strerror(errno));
-			goto out;
+			return ret;
 		}
 	}
-	ret = write_all(fd, text, (size_t)len);
+	ret = write_all(fd, text, len);
 	if (path && close(fd) < 0 && !ret)
 		ret = -errno;
 	if (ret)
 		set_err(err, errlen, "%s: write error: %s", path ? path : "stdout",
 			strerror(-ret));
-out:
+	return ret;
+}
+
+int keyfile_write(const struct static_key *key, const char *path, char *err, size_t errlen)
+{
+	char text[KEYFILE_TEXT_MAX];
+	int len, ret;
+
+	len = keyfile_format(key, text, sizeof(text));
+	if (len < 0)
+		return len;
+	ret = keyfile_write_text(path, text, (size_t)len, err, errlen);
 	explicit_bzero(text, sizeof(text));
 	return ret;
 }

@@ -55,6 +55,9 @@ struct static_key_dirs {
  */
 int keyfile_parse(struct static_key *key, const char *text, size_t len,
 		  const char *name, unsigned int first_line, char *err, size_t errlen);
+/* Whole file (regular, at most KEYFILE_MAX_FILE bytes) into a heap buffer
+ * the caller wipes and frees. 0 or -errno, with the reason in err. */
+int keyfile_read_text(const char *path, char **text, size_t *len, char *err, size_t errlen);
 /* Read and parse a file. Returns 0, -EINVAL (format) or -errno (I/O). */
 int keyfile_read(struct static_key *key, const char *path, char *err, size_t errlen);
 
@@ -80,6 +83,10 @@ int keyfile_format(const struct static_key *key, char *out, size_t cap);
 /* Write the text form to `path` (mode 0600 when created; existing files are
  * truncated, as 2.6 does) or to stdout when path is NULL. 0 or -errno. */
 int keyfile_write(const struct static_key *key, const char *path, char *err, size_t errlen);
+
+/* Key text to `path` (created 0600, truncated) or stdout when NULL. */
+int keyfile_write_text(const char *path, const char *text, size_t len, char *err,
+		       size_t errlen);
 
 /* Forget the key material. */
 void keyfile_wipe(struct static_key *key);

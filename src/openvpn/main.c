@@ -13,7 +13,9 @@
 #include "datapath.h"
 #include "dco.h"
 #include "server.h"
+#include "show.h"
 #include "keyfile.h"
+#include "tls_crypt_v2.h"
 #include "log.h"
 #include "management.h"
 #include "netcfg.h"
@@ -26,7 +28,7 @@ static int load_options(struct options *o, int argc, char **argv)
 	options_init(o);
 	if (options_parse_argv(o, argc, argv) < 0)
 		return -EINVAL;
-	if (o->show_version || o->show_help)
+	if (o->show_version || o->show_help || o->show != SHOW_NONE)
 		return 0;
 	return options_finalize(o);
 }
@@ -92,6 +94,28 @@ static int setup_process(const struct options *o)
 	return 0;
 }
 
+/* --genkey tls-crypt-v2-server|tls-crypt-v2-client [file [metadata]]. */
+static int genkey_v2(const struct options *o, char *err, size_t errlen)
+{
+	struct tls_crypt_v2_server_key sk;
+	int ret;
+
+	if (o->genkey_type == GENKEY_TLS_CRYPT_V2_SERVER)
+		return tls_crypt_v2_genkey_server(o->genkey_file, err, errlen);
+	if (!option_file_set(&o->tls_crypt_v2)) {
+		snprintf(err, errlen, "a tls-crypt-v2 client key is wrapped with the server key: "
+			 "give it with --tls-crypt-v2");
+		return -EINVAL;
+	}
+	ret = tls_crypt_v2_load_server_key(&sk, o->tls_crypt_v2.name, o->tls_crypt_v2.is_inline,
+					   err, errlen);
+	if (ret == 0)
+		ret = tls_crypt_v2_genkey_client(&sk, o->genkey_metadata, o->genkey_file, err,
+						 errlen);
+	explicit_bzero(&sk, sizeof(sk));
+	return ret;
+}
+
 /* --genkey secret|tls-auth|tls-crypt [file]: write a static key, exit. */
 static int genkey(const struct options *o)
 {
@@ -99,12 +123,17 @@ static int genkey(const struct options *o)
 	char err[KEYFILE_ERR_LEN];
 	int ret;
 
+	if (o->genkey_type != GENKEY_SECRET) {
+		ret = genkey_v2(o, err, sizeof(err));
+		goto out;
+	}
 	ret = keyfile_generate(&key);
 	if (ret == 0)
 		ret = keyfile_write(&key, o->genkey_file, err, sizeof(err));
 	else
 		snprintf(err, sizeof(err), "cannot get random bytes for the key");
 	keyfile_wipe(&key);
+out:
 	if (ret < 0) {
 		msg(M_ERR, "--genkey: %s", err);
 		return 1;
@@ -166,6 +195,8 @@ int main(int argc, char **argv)
 		options_print_help();
 		return 0;
 	}
+	if (o.show != SHOW_NONE)
+		return show_run(&o);
 	if (o.genkey)
 		return genkey(&o);
 	if (o.dco_check)

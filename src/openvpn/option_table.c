@@ -272,6 +272,28 @@ static int opt_version(struct options *o, const struct option_call *c)
 	return 0;
 }
 
+/* --show-*, --mktun, --rmtun: report or prepare something, then exit */
+static int opt_show(struct options *o, const struct option_call *c)
+{
+	static const struct {
+		const char *name;
+		enum show_action action;
+	} actions[] = {
+		{ "show-ciphers", SHOW_CIPHERS }, { "show-digests", SHOW_DIGESTS },
+		{ "show-tls", SHOW_TLS }, { "show-groups", SHOW_GROUPS },
+		{ "show-engines", SHOW_ENGINES }, { "show-gateway", SHOW_GATEWAY },
+		{ "mktun", SHOW_MKTUN }, { "rmtun", SHOW_RMTUN },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(actions); i++)
+		if (strcmp(c->argv[0], actions[i].name) == 0)
+			o->show = actions[i].action;
+	if (o->show == SHOW_GATEWAY && c->argc > 1)
+		return set_str(c, &o->show_gateway_target, c->argv[1]);
+	return 0;
+}
+
 static int opt_mode(struct options *o, const struct option_call *c)
 {
 	if (strcmp(c->argv[1], "p2p") == 0) {
@@ -900,6 +922,21 @@ static int opt_file(struct options *o, const struct option_call *c)
 	return options_error(c, "internal error: no file field");
 }
 
+/* tls-crypt-v2 FILE [force-cookie|allow-noncookie] */
+static int opt_tls_crypt_v2(struct options *o, const struct option_call *c)
+{
+	if (c->argc > 2) {
+		if (strcmp(c->argv[2], "force-cookie") == 0)
+			o->tls_crypt_v2_force_cookie = true;
+		else if (strcmp(c->argv[2], "allow-noncookie") == 0)
+			o->tls_crypt_v2_force_cookie = false;
+		else
+			return options_error(c, "'%s' is neither force-cookie nor allow-noncookie",
+					     c->argv[2]);
+	}
+	return set_file(c, &o->tls_crypt_v2);
+}
+
 static int opt_dh(struct options *o, const struct option_call *c)
 {
 	if (!c->is_inline && strcmp(c->argv[1], "none") == 0) {
@@ -1127,21 +1164,26 @@ static int opt_genkey(struct options *o, const struct option_call *c)
 {
 	const char *type = c->argc > 1 ? c->argv[1] : "secret";
 
-	if (strcmp(type, "secret") != 0 && strcmp(type, "tls-auth") != 0 &&
-	    strcmp(type, "tls-crypt") != 0) {
-		if (strcmp(type, "tls-crypt-v2-server") == 0 ||
-		    strcmp(type, "tls-crypt-v2-client") == 0 ||
-		    strcmp(type, "auth-token") == 0)
-			return options_error(c, "key type '%s' is not supported yet by this version",
-					     type);
-		return options_error(c, "'%s' is not a key type (secret, tls-auth or tls-crypt)",
+	if (strcmp(type, "secret") == 0 || strcmp(type, "tls-auth") == 0 ||
+	    strcmp(type, "tls-crypt") == 0)
+		o->genkey_type = GENKEY_SECRET;
+	else if (strcmp(type, "tls-crypt-v2-server") == 0)
+		o->genkey_type = GENKEY_TLS_CRYPT_V2_SERVER;
+	else if (strcmp(type, "tls-crypt-v2-client") == 0)
+		o->genkey_type = GENKEY_TLS_CRYPT_V2_CLIENT;
+	else if (strcmp(type, "auth-token") == 0)
+		return options_error(c, "key type '%s' is not supported yet by this version",
 				     type);
-	}
-	if (c->argc > 3)
+	else
+		return options_error(c, "'%s' is not a key type (secret, tls-auth, tls-crypt, "
+				     "tls-crypt-v2-server or tls-crypt-v2-client)", type);
+	if (c->argc > 3 && o->genkey_type != GENKEY_TLS_CRYPT_V2_CLIENT)
 		return options_error(c, "metadata is only for tls-crypt-v2-client keys");
 	o->genkey = true;
-	o->genkey_type = GENKEY_SECRET;
-	if (c->argc > 2)
+	if (c->argc > 3 && set_str(c, &o->genkey_metadata, c->argv[3]) < 0)
+		return -EINVAL;
+	/* an empty file name means stdout, as in 2.6 */
+	if (c->argc > 2 && c->argv[2][0])
 		return set_str(c, &o->genkey_file, c->argv[2]);
 	return 0;
 }
@@ -1647,6 +1689,7 @@ static int opt_script(struct options *o, const struct option_call *c)
 		{ "route-pre-down", offsetof(struct options, route_pre_down) },
 		{ "ipchange", offsetof(struct options, ipchange) },
 		{ "tls-verify", offsetof(struct options, tls_verify) },
+		{ "tls-crypt-v2-verify", offsetof(struct options, tls_crypt_v2_verify) },
 		{ "learn-address", offsetof(struct options, learn_address) },
 		{ "client-connect", offsetof(struct options, client_connect) },
 		{ "client-disconnect", offsetof(struct options, client_disconnect) },
@@ -1777,16 +1820,16 @@ static const struct option_def option_table[] = {
 	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
 	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
 	{ "compat-mode", "version", 1, 1, C, 0, opt_not_yet },
-	{ "genkey", "[secret|tls-auth|tls-crypt] [keyfile]", 0, 3, C, 0, opt_genkey },
-	{ "show-ciphers", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-digests", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-engines", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-tls", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-groups", "", 0, 0, C, 0, opt_not_yet },
-	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_not_yet },
+	{ "genkey", "[secret|tls-auth|tls-crypt|tls-crypt-v2-server|tls-crypt-v2-client] [keyfile] [metadata]", 0, 3, C, 0, opt_genkey },
+	{ "show-ciphers", "", 0, 0, C, 0, opt_show },
+	{ "show-digests", "", 0, 0, C, 0, opt_show },
+	{ "show-engines", "", 0, 0, C, 0, opt_show },
+	{ "show-tls", "", 0, 0, C, 0, opt_show },
+	{ "show-groups", "", 0, 0, C, 0, opt_show },
+	{ "show-gateway", "[IPv6-target]", 0, 1, C, 0, opt_show },
 	{ "test-crypto", "", 0, 0, C, 0, opt_not_yet },
-	{ "mktun", "", 0, 0, C, 0, opt_not_yet },
-	{ "rmtun", "", 0, 0, C, 0, opt_not_yet },
+	{ "mktun", "", 0, 0, C, 0, opt_show },
+	{ "rmtun", "", 0, 0, C, 0, opt_show },
 
 	/* transport */
 	{ "proto", "udp|tcp|tcp-server|tcp-client (with 4|6)", 1, 1, C, 0, opt_proto },
@@ -1923,8 +1966,8 @@ static const struct option_def option_table[] = {
 	{ "ecdh-curve", "name", 1, 1, C, 0, opt_not_yet },
 	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_tls_auth },
 	{ "tls-crypt", "keyfile", 1, 1, C, INL, opt_file },
-	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_not_yet },
-	{ "tls-crypt-v2-verify", "cmd", 1, 1, C, 0, opt_not_yet },
+	{ "tls-crypt-v2", "keyfile [force-cookie|allow-noncookie]", 1, 2, C, INL, opt_tls_crypt_v2 },
+	{ "tls-crypt-v2-verify", "cmd", 1, 1, C, 0, opt_script },
 	{ "tls-cipher", "list", 1, 1, C, 0, opt_tls_list },
 	{ "tls-ciphersuites", "list", 1, 1, C, 0, opt_tls_list },
 	{ "tls-groups", "list", 1, 1, C, 0, opt_tls_list },

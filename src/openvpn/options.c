@@ -288,7 +288,8 @@ static const size_t string_fields[] = {
 	STR(ifconfig_ipv6_remote), STR(route_gateway), STR(cipher), STR(auth),
 	STR(data_ciphers), STR(data_ciphers_fallback), STR(secret),
 	STR(capath), STR(tls_cipher), STR(tls_ciphersuites), STR(tls_groups),
-	STR(verify_x509_name), STR(genkey_file),
+	STR(verify_x509_name), STR(genkey_file), STR(genkey_metadata),
+	STR(tls_crypt_v2_verify),
 	STR(pool_persist_file), STR(client_config_dir), STR(status_file),
 	STR(mgmt_addr), STR(mgmt_port), STR(mgmt_pw_file), STR(mgmt_client_user),
 	STR(mgmt_client_group),
@@ -300,7 +301,7 @@ static const size_t string_fields[] = {
 };
 static const size_t file_fields[] = {
 	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
-	STR(tls_crypt), STR(crl_verify), STR(auth_user_pass),
+	STR(tls_crypt), STR(tls_crypt_v2), STR(crl_verify), STR(auth_user_pass),
 };
 #undef STR
 
@@ -1148,6 +1149,7 @@ static int finalize_tls_files(struct options *o)
 	bad += check_file(o, "--extra-certs", &o->extra_certs, false);
 	bad += check_file(o, "--tls-auth", &o->tls_auth, true);
 	bad += check_file(o, "--tls-crypt", &o->tls_crypt, true);
+	bad += check_file(o, "--tls-crypt-v2", &o->tls_crypt_v2, true);
 	if (o->tls_server)
 		bad += check_file(o, "--dh", &o->dh, false);
 	if (o->capath)
@@ -1199,6 +1201,16 @@ static int finalize_tls_values(struct options *o)
 		report("--tls-auth and --tls-crypt cannot be used together: pick one");
 		bad++;
 	}
+	if (option_file_set(&o->tls_crypt_v2) &&
+	    (option_file_set(&o->tls_auth) || option_file_set(&o->tls_crypt))) {
+		report("--tls-crypt-v2 together with --tls-auth or --tls-crypt (clients of "
+		       "both kinds on one server) is not supported yet");
+		bad++;
+	}
+	if (o->tls_crypt_v2_verify && !option_file_set(&o->tls_crypt_v2)) {
+		report("--tls-crypt-v2-verify needs --tls-crypt-v2 with a server key");
+		bad++;
+	}
 	/* A direction given to --tls-auth itself wins over --key-direction. */
 	if (o->tls_auth_dir < 0)
 		o->tls_auth_dir = o->key_direction;
@@ -1248,6 +1260,7 @@ static int finalize_no_tls(struct options *o)
 		{ option_file_set(&o->extra_certs), "--extra-certs" },
 		{ option_file_set(&o->tls_auth), "--tls-auth" },
 		{ option_file_set(&o->tls_crypt), "--tls-crypt" },
+		{ option_file_set(&o->tls_crypt_v2), "--tls-crypt-v2" },
 		{ option_file_set(&o->crl_verify), "--crl-verify" },
 		{ o->remote_cert_tls != REMOTE_CERT_NONE, "--remote-cert-tls" },
 		{ o->verify_x509_name != NULL, "--verify-x509-name" },
@@ -1538,6 +1551,8 @@ static void log_tls(const struct options *o)
 	LOG_FILE(o, tls_auth);
 	LOG_INT(o, tls_auth_dir);
 	LOG_FILE(o, tls_crypt);
+	LOG_FILE(o, tls_crypt_v2);
+	LOG_BOOL(o, tls_crypt_v2_force_cookie);
 	LOG_INT(o, tls_version_min);
 	LOG_INT(o, tls_version_max);
 	LOG_STR(o, tls_cipher);

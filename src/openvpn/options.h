@@ -101,7 +101,12 @@ enum verify_x509_type {
 };
 
 /* secret, tls-auth and tls-crypt all write the same static key. */
-enum genkey_type { GENKEY_SECRET = 0 };
+enum genkey_type { GENKEY_SECRET = 0, GENKEY_TLS_CRYPT_V2_SERVER, GENKEY_TLS_CRYPT_V2_CLIENT };
+
+enum show_action {
+	SHOW_NONE, SHOW_CIPHERS, SHOW_DIGESTS, SHOW_TLS, SHOW_GROUPS, SHOW_ENGINES,
+	SHOW_GATEWAY, SHOW_MKTUN, SHOW_RMTUN,
+};
 
 #define OPT_MAX_REMOTES 64
 #define OPT_MAX_ROUTES 256
@@ -262,6 +267,9 @@ struct options {
 	bool dh_none;              /* --dh none: ECDHE only */
 	char *capath;
 	struct option_file tls_auth, tls_crypt;
+	struct option_file tls_crypt_v2;   /* server key (server) or client key (client) */
+	bool tls_crypt_v2_force_cookie;    /* server: refuse clients without early negotiation */
+	char *tls_crypt_v2_verify;         /* --tls-crypt-v2-verify command */
 	int tls_auth_dir;          /* -1 bidirectional; after finalize this is
 				    * the effective one (--key-direction too) */
 	int key_direction;         /* --key-direction, -1 unset */
@@ -291,6 +299,7 @@ struct options {
 	bool genkey;
 	enum genkey_type genkey_type;
 	char *genkey_file;         /* NULL: stdout */
+	char *genkey_metadata;     /* tls-crypt-v2-client: base64 user metadata */
 
 	/* process */
 	bool daemon;
@@ -317,6 +326,8 @@ struct options {
 	/* informational commands */
 	bool show_version;
 	bool show_help;
+	enum show_action show;     /* --show-ciphers, --mktun, ...: show.c */
+	char *show_gateway_target; /* --show-gateway IPv6-target */
 
 	/* data channel offload (dco.c) */
 	bool disable_dco;

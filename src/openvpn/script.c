@@ -336,6 +336,7 @@ int script_options_check(const struct options *o)
 		{ "up", o->up }, { "down", o->down }, { "route-up", o->route_up },
 		{ "route-pre-down", o->route_pre_down }, { "ipchange", o->ipchange },
 		{ "tls-verify", o->tls_verify }, { "learn-address", o->learn_address },
+		{ "tls-crypt-v2-verify", o->tls_crypt_v2_verify },
 		{ "client-connect", o->client_connect },
 		{ "client-disconnect", o->client_disconnect },
 		{ "auth-user-pass-verify", o->auth_user_pass_verify },

@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "addr.h"
 #include "options.h"
@@ -293,6 +294,14 @@ int script_client_connect(const struct script_ctx *ctx, const char *cmd,
 int script_client_connect_read(const struct script_client_connect *cc, char **text,
 			       size_t *len);
 void script_client_connect_done(struct script_client_connect *cc);
+
+/*
+ * --tls-crypt-v2-verify: no arguments; only the variables script_type,
+ * metadata_type (the first metadata byte) and metadata_file (a temporary
+ * file with the rest of the metadata, removed afterwards).
+ */
+int script_tls_crypt_v2_verify(const struct script_ctx *ctx, const char *cmd,
+			       const uint8_t *meta, size_t meta_len);
 
 /* --client-disconnect: no extra arguments; client_env as for connect plus
  * bytes_received, bytes_sent, time_duration. */

@@ -478,3 +478,35 @@ int script_client_disconnect(const struct script_ctx *ctx, const char *cmd,
 	ctx_call_init(&c, ctx, "client-disconnect", cmd, client_env);
 	return script_run(&c);
 }
+
+int script_tls_crypt_v2_verify(const struct script_ctx *ctx, const char *cmd,
+			       const uint8_t *meta, size_t meta_len)
+{
+	char path[4096] = "";
+	struct env_set env;
+	struct script_call c;
+	int fd = -1, ret;
+
+	if (meta_len < 1)
+		return -EINVAL;
+	env_set_init(&env);
+	ret = env_set_addf(&env, "metadata_type", "%u", meta[0]);
+	if (ret == 0)
+		ret = script_tmpfile_create(ctx->tmp_dir, "tls_crypt_v2", path, sizeof(path), &fd);
+	/* the file holds the metadata after its type byte */
+	if (ret == 0)
+		ret = write_all_close(fd, (const char *)meta + 1, meta_len - 1);
+	if (ret == 0)
+		ret = env_set_add(&env, "metadata_file", path);
+	if (ret < 0)
+		goto out;
+	ctx_call_init(&c, ctx, "tls-crypt-v2-verify", cmd, &env);
+	c.base = NULL;          /* only these variables, as 2.6 documents */
+	c.status_is_answer = true;
+	ret = script_run(&c);
+out:
+	if (path[0])
+		unlink(path);
+	env_set_free(&env);
+	return ret;
+}

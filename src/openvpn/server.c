@@ -27,6 +27,7 @@
 #include "mss.h"
 #include "peer.h"
 #include "ping.h"
+#include "script.h"
 #include "ssl.h"
 #include "tun.h"
 
@@ -229,28 +230,33 @@ static bool server_may_accept(struct server *srv)
  * A control packet from an address without a session: unwrap (and so
  * authenticate, with --tls-auth/--tls-crypt) and parse a copy, so the
  * original can still go to a session. The shared window of the stateless
- * wrap only proves the key: every client starts at the same ids.
+ * wrap only proves the key: every client starts at the same ids. With
+ * tls-crypt-v2, w is a fresh context that learns the client's key here.
  */
-static bool server_peek_control(struct server *srv, const struct buf *b,
-				struct reliable_pkt *p, uint8_t *mem, size_t size)
+static enum tls_wrap_status server_peek_control(struct tls_wrap_ctx *w, const struct buf *b,
+						struct reliable_pkt *p, uint8_t *mem, size_t size)
 {
 	struct buf copy;
 	enum tls_wrap_status st;
 
 	buf_init(&copy, mem, size, 0);
 	if (!buf_write(&copy, buf_data(b), buf_len(b)))
-		return false;
-	st = tls_wrap_decode(&srv->prewrap, &copy, time(NULL), NULL);
+		return TLS_WRAP_SHORT;
+	st = tls_wrap_decode(w, &copy, time(NULL), NULL);
 	if (st != TLS_WRAP_OK && st != TLS_WRAP_REPLAY)
-		return false;
-	return reliable_pkt_parse(p, buf_data(&copy), buf_len(&copy)) == 0 && p->key_id == 0;
+		return st;
+	if (reliable_pkt_parse(p, buf_data(&copy), buf_len(&copy)) != 0 || p->key_id != 0)
+		return TLS_WRAP_SHORT;
+	return TLS_WRAP_OK;
 }
 
-/* A hard reset from a new address: answered without keeping any state. */
-static void server_answer_reset(struct server *srv, const struct reliable_pkt *r,
-				const struct sockaddr_any *from)
+/* A hard reset from a new address: answered without keeping any state.
+ * tlv: early negotiation payload (tls-crypt-v2), or NULL. */
+static void server_answer_reset(struct server *srv, struct tls_wrap_ctx *w,
+				const struct reliable_pkt *r, const struct sockaddr_any *from,
+				const uint8_t *tlv, size_t tlv_len)
 {
-	uint8_t mem[BUF_HEADROOM + 64];
+	uint8_t mem[BUF_HEADROOM + 96];
 	struct reliable_pkt ans = {
 		.opcode = P_CONTROL_HARD_RESET_SERVER_V2, .n_acks = 1, .acks = { r->msg_id },
 		.has_msg_id = true, .msg_id = 0,
@@ -270,14 +276,53 @@ static void server_answer_reset(struct server *srv, const struct reliable_pkt *r
 	}
 	memcpy(ans.remote_sid, r->sid, sizeof(ans.remote_sid));
 	buf_init(&out, mem, sizeof(mem), BUF_HEADROOM);
-	if (cookie_make(&srv->cookies, from, r->sid, (uint64_t)time(NULL), ans.sid) < 0 ||
+	if ((tlv_len && !buf_write(&out, tlv, tlv_len)) ||
+	    cookie_make(&srv->cookies, from, r->sid, (uint64_t)time(NULL), ans.sid) < 0 ||
 	    reliable_pkt_build(&out, &ans) < 0 ||
-	    tls_wrap_encode(&srv->prewrap, &out, time(NULL)) < 0)
+	    tls_wrap_encode(w, &out, time(NULL)) < 0)
 		return;
 	if (link_udp_send_batch(&srv->link, &pkt, &to, 1) == 1) {
 		srv->st.link_write_bytes += buf_len(&out);
 		srv->st.reset_answered++;
 	}
+}
+
+/* The client's packet names our cookie as session id and acknowledges
+ * our stateless answer. */
+static bool server_cookie_ok(struct server *srv, const struct reliable_pkt *r,
+			     const struct sockaddr_any *from)
+{
+	bool acks_reset = false;
+	unsigned int i;
+
+	for (i = 0; i < r->n_acks; i++)
+		acks_reset |= r->acks[i] == 0;
+	return acks_reset &&
+	       cookie_check(&srv->cookies, from, r->sid, r->remote_sid, (uint64_t)time(NULL));
+}
+
+/* Create the client's state from its first accepted packet b. cookie:
+ * the stateless answer went out (session id = cookie, wrap ids pid). */
+static void server_start_peer(struct server *srv, struct buf *b, const struct sockaddr_any *from,
+			      const struct reliable_pkt *r, uint8_t reset_op,
+			      const struct packet_id_send *pid, bool cookie)
+{
+	struct peer *p;
+
+	/* a completed three-way handshake does not count, as in 2.6 */
+	if (cookie && srv->freq_initial.count > 0)
+		srv->freq_initial.count--;
+	if (!server_may_accept(srv) || !(p = peer_new(srv, from))) {
+		srv->st.refused_new++;
+		return;
+	}
+	if ((cookie && ssl_session_resume(&p->ssl, r->remote_sid, r->sid, reset_op, pid) < 0) ||
+	    !ssl_recv_control(&p->ssl, b)) {
+		peer_close(p, "bad-first-packet");
+		return;
+	}
+	msg(D_NORMAL, "%s: new client session (peer-id %u)", p->name, p->id);
+	peer_ssl_reschedule(p);
 }
 
 /* The first packet after our stateless answer names our cookie as session
@@ -287,41 +332,131 @@ static void server_new_udp_peer(struct server *srv, struct buf *b,
 {
 	uint8_t mem[BUF_SIZE];
 	struct reliable_pkt r;
-	struct peer *p;
-	bool acks_reset = false;
-	unsigned i;
 
-	if (!server_peek_control(srv, b, &r, mem, sizeof(mem))) {
+	if (server_peek_control(&srv->prewrap, b, &r, mem, sizeof(mem)) != TLS_WRAP_OK) {
 		srv->st.drop_unknown_source++;
 		msg_ratelimited(&srv->rl_new, D_LOW, "TLS: unauthenticated or malformed packet from a new address, dropped");
 		return;
 	}
 	if (r.opcode == P_CONTROL_HARD_RESET_CLIENT_V2) {
-		server_answer_reset(srv, &r, from);
+		server_answer_reset(srv, &srv->prewrap, &r, from, NULL, 0);
 		return;
 	}
-	for (i = 0; i < r.n_acks; i++)
-		acks_reset |= r.acks[i] == 0;
-	if ((r.opcode != P_CONTROL_V1 && r.opcode != P_ACK_V1) || !acks_reset ||
-	    !cookie_check(&srv->cookies, from, r.sid, r.remote_sid, (uint64_t)time(NULL))) {
+	if ((r.opcode != P_CONTROL_V1 && r.opcode != P_ACK_V1) || !server_cookie_ok(srv, &r, from)) {
 		srv->st.drop_unknown_source++;
 		return;
 	}
-	/* a completed three-way handshake does not count, as in 2.6 */
-	if (srv->freq_initial.count > 0)
-		srv->freq_initial.count--;
-	if (!server_may_accept(srv) || !(p = peer_new(srv, from))) {
-		srv->st.refused_new++;
+	server_start_peer(srv, b, from, &r, P_CONTROL_HARD_RESET_CLIENT_V2,
+			  srv->wcfg.mode != TLS_WRAP_NONE ? &srv->prewrap.pid_send : NULL, true);
+}
+
+/*
+ * tls-crypt-v2: run --tls-crypt-v2-verify on the metadata the client key
+ * carried. Only for a client about to get state, so a flood of resets
+ * cannot make us run the command.
+ */
+static bool server_v2_verify(struct server *srv, const struct tls_wrap_ctx *w,
+			     const char *name)
+{
+	const uint8_t *meta;
+	size_t len = 0;
+	int ret;
+
+	if (!srv->o->tls_crypt_v2_verify)
+		return true;
+	meta = tls_wrap_v2_metadata(w, &len);
+	ret = meta ? script_tls_crypt_v2_verify(&srv->sctx, srv->o->tls_crypt_v2_verify, meta,
+						len) : -EINVAL;
+	if (ret == 0)
+		return true;
+	srv->st.refused_wkc_verify++;
+	msg_ratelimited(&srv->rl_new, M_WARN, "%s: tls-crypt-v2-verify refused the client key "
+			"(status %d)", name, ret);
+	return false;
+}
+
+static void server_v2_bad_packet(struct server *srv, enum tls_wrap_status st,
+				 const struct sockaddr_any *from)
+{
+	char a[ADDR_STRLEN];
+
+	if (st == TLS_WRAP_BAD_WKC) {
+		srv->st.drop_bad_wkc++;
+		msg_ratelimited(&srv->rl_new, M_WARN, "tls-crypt-v2: %s from %s, dropped",
+				tls_wrap_status_str(st), addr_to_str(from, a, sizeof(a)));
 		return;
 	}
-	if (ssl_session_resume(&p->ssl, r.remote_sid, r.sid, P_CONTROL_HARD_RESET_CLIENT_V2,
-			       srv->wcfg.mode != TLS_WRAP_NONE ? &srv->prewrap.pid_send : NULL) < 0 ||
-	    !ssl_recv_control(&p->ssl, b)) {
-		peer_close(p, "bad-first-packet");
+	srv->st.drop_unknown_source++;
+	msg_ratelimited(&srv->rl_new, D_LOW, "TLS: unauthenticated or malformed packet from a "
+			"new address, dropped");
+}
+
+/*
+ * tls-crypt-v2 over UDP. A 2.6 client (early negotiation) gets the
+ * stateless answer asking for WKc again on its next packet, which then
+ * creates the state. An older client sends WKc only once: it gets state at
+ * its reset unless force-cookie.
+ */
+static void server_new_udp_peer_v2(struct server *srv, struct buf *b,
+				   const struct sockaddr_any *from)
+{
+	static const uint8_t resend_wkc[] = { 0, SSL_TLV_EARLY_NEG_FLAGS, 0, 2,
+					      0, SSL_EARLY_NEG_RESEND_WKC };
+	/* our stateless answer used replay id 1 */
+	const struct packet_id_send answered = { .id = 1, .time = (uint32_t)time(NULL) };
+	uint8_t mem[BUF_SIZE];
+	struct reliable_pkt r;
+	struct tls_wrap_ctx w;
+	enum tls_wrap_status st;
+	char a[ADDR_STRLEN];
+
+	if (tls_wrap_init(&w, &srv->wcfg) < 0)
 		return;
+	st = server_peek_control(&w, b, &r, mem, sizeof(mem));
+	if (st != TLS_WRAP_OK) {
+		server_v2_bad_packet(srv, st, from);
+		goto out;
 	}
-	msg(D_NORMAL, "%s: new client session (peer-id %u)", p->name, p->id);
-	peer_ssl_reschedule(p);
+	addr_to_str(from, a, sizeof(a));
+	if (r.opcode == P_CONTROL_HARD_RESET_CLIENT_V3 && tls_wrap_v2_early_neg(&w)) {
+		server_answer_reset(srv, &w, &r, from, resend_wkc, sizeof(resend_wkc));
+	} else if (r.opcode == P_CONTROL_HARD_RESET_CLIENT_V3) {
+		if (srv->o->tls_crypt_v2_force_cookie) {
+			srv->st.refused_noncookie++;
+			msg_ratelimited(&srv->rl_new, M_WARN, "%s: tls-crypt-v2 client without "
+					"cookie support refused (force-cookie)", a);
+		} else if (server_v2_verify(srv, &w, a)) {
+			server_start_peer(srv, b, from, &r, r.opcode, NULL, false);
+		}
+	} else if (r.opcode == P_CONTROL_WKC_V1 && server_cookie_ok(srv, &r, from)) {
+		if (server_v2_verify(srv, &w, a))
+			server_start_peer(srv, b, from, &r, P_CONTROL_HARD_RESET_CLIENT_V3,
+					  &answered, true);
+	} else {
+		srv->st.drop_unknown_source++;
+	}
+out:
+	tls_wrap_free(&w);
+}
+
+/* tls-crypt-v2 over TCP: check the client key before the session sees it. */
+static bool server_tcp_v2_admit(struct server *srv, struct peer *p, const struct buf *b)
+{
+	uint8_t mem[BUF_SIZE];
+	struct reliable_pkt r;
+	struct tls_wrap_ctx w;
+	enum tls_wrap_status st;
+	bool ok = false;
+
+	if (tls_wrap_init(&w, &srv->wcfg) < 0)
+		return false;
+	st = server_peek_control(&w, b, &r, mem, sizeof(mem));
+	if (st != TLS_WRAP_OK)
+		server_v2_bad_packet(srv, st, &p->addr.addr);
+	else
+		ok = server_v2_verify(srv, &w, p->name);
+	tls_wrap_free(&w);
+	return ok;
 }
 
 /* ---- UDP receive ---------------------------------------------------------------- */
@@ -386,6 +521,8 @@ static void server_udp_packet(struct server *srv, struct buf *b, const struct so
 	if (!p) {
 		if (op == P_DATA_V1 || op == P_CONTROL_SOFT_RESET_V1)
 			srv->st.drop_unknown_source++;
+		else if (srv->wcfg.mode == TLS_WRAP_CRYPT_V2)
+			server_new_udp_peer_v2(srv, b, from);
 		else
 			server_new_udp_peer(srv, b, from);
 		return;
@@ -437,6 +574,10 @@ static void server_tcp_packet(struct server *srv, struct peer *p, struct buf *b)
 		/* the first packet of a connection must be the client's reset */
 		if (op != P_CONTROL_HARD_RESET_CLIENT_V2 && op != P_CONTROL_HARD_RESET_CLIENT_V3) {
 			peer_close(p, "bad-first-packet");
+			return;
+		}
+		if (srv->wcfg.mode == TLS_WRAP_CRYPT_V2 && !server_tcp_v2_admit(srv, p, b)) {
+			peer_close(p, "tls-crypt-v2-refused");
 			return;
 		}
 		if (!ssl_recv_control(&p->ssl, b)) {

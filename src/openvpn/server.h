@@ -41,6 +41,9 @@ struct server_stats {
 	uint64_t reset_answered;         /* stateless hard reset answers sent */
 	uint64_t reset_unanswered;       /* over --connect-freq-initial */
 	uint64_t clients_total;
+	uint64_t drop_bad_wkc;           /* tls-crypt-v2: missing, truncated or forged client key */
+	uint64_t refused_wkc_verify;     /* tls-crypt-v2: refused by --tls-crypt-v2-verify */
+	uint64_t refused_noncookie;      /* tls-crypt-v2: old client and force-cookie */
 };
 
 struct server {
@@ -55,7 +58,7 @@ struct server {
 	bool tcp;
 	struct ssl_ctx *tls_ctx;
 	struct tls_wrap_config wcfg;
-	struct static_key wrap_key;
+	struct tls_wrap_keys wrap_keys;
 	struct tls_wrap_ctx prewrap;     /* wraps and checks stateless handshake packets */
 	struct cookie_ctx cookies;
 	struct pool *pool;

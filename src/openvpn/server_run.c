@@ -220,11 +220,9 @@ static int server_setup(struct server *srv)
 		if (o->persist_key)
 			srv->persist->tls_ctx = srv->tls_ctx;
 	}
-	ret = ssl_wrap_config(o, &srv->wcfg, &srv->wrap_key);
+	ret = ssl_wrap_config(o, &srv->wcfg, &srv->wrap_keys);
 	if (ret < 0)
 		return ret;
-	if (srv->wcfg.mode != TLS_WRAP_NONE)
-		srv->wcfg.key = &srv->wrap_key;
 	ret = tls_wrap_init(&srv->prewrap, &srv->wcfg);
 	if (ret == 0)
 		ret = cookie_init(&srv->cookies);
@@ -284,7 +282,7 @@ static void server_teardown(struct server *srv)
 	link_close(&srv->link);
 	tls_wrap_free(&srv->prewrap);
 	cookie_free(&srv->cookies);
-	keyfile_wipe(&srv->wrap_key);
+	tls_wrap_keys_wipe(&srv->wrap_keys);
 	if (srv->tls_ctx && srv->tls_ctx != srv->persist->tls_ctx)
 		ssl_ctx_free(srv->tls_ctx);
 	pool_free(srv->pool);

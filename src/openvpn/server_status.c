@@ -162,6 +162,11 @@ void server_status_log(const struct server *srv)
 	    (unsigned long long)st->drop_not_ip, (unsigned long long)st->drop_tun_write,
 	    (unsigned long long)st->refused_new, (unsigned long long)st->reset_answered,
 	    (unsigned long long)st->reset_unanswered);
+	if (srv->wcfg.mode == TLS_WRAP_CRYPT_V2)
+		msg(M_INFO, "tls-crypt-v2: bad client keys %llu, refused by verify %llu, "
+		    "refused without cookie %llu", (unsigned long long)st->drop_bad_wkc,
+		    (unsigned long long)st->refused_wkc_verify,
+		    (unsigned long long)st->refused_noncookie);
 }
 
 void server_status_init(struct server *srv)

@@ -108,19 +108,37 @@ static void ssl_send_packet(struct ssl_session *s, struct key_state *ks, uint8_t
 	s->cb.send_control(s, &b);
 }
 
+/* tls-crypt-v2 client asked to resend WKc: our message 1 carries it. */
+static bool wants_wkc(const struct key_state *ks)
+{
+	return ks->resend_wkc && ks->key_id == 0 && ks->rel.next_send_id == 1;
+}
+
 /* Move TLS output into CONTROL_V1 messages while the send window has room. */
 static int ssl_pull_tls_output(struct ssl_session *s, struct key_state *ks)
 {
 	uint8_t chunk[RELIABLE_PAYLOAD_MAX];
-	size_t n;
+	size_t n, room;
+	uint8_t op;
 
 	if (ks->state < KS_START || ks->state == KS_ERROR)
 		return 0;
 	while (reliable_send_room(&ks->rel) > 0 && ssl_conn_pending(ks->tls) > 0) {
-		n = ssl_conn_pull(ks->tls, chunk, s->max_payload);
+		op = P_CONTROL_V1;
+		room = s->max_payload;
+		if (wants_wkc(ks)) {
+			size_t wkc = tls_wrap_v2_wkc_len(&s->wrap);
+
+			/* WKc goes behind this one: keep the packet within budget,
+			 * as long as that leaves room for some TLS bytes */
+			op = P_CONTROL_WKC_V1;
+			if (room > wkc + 64)
+				room -= wkc;
+		}
+		n = ssl_conn_pull(ks->tls, chunk, room);
 		if (n == 0)
 			break;
-		reliable_send_enqueue(&ks->rel, P_CONTROL_V1, chunk, n, NULL);
+		reliable_send_enqueue(&ks->rel, op, chunk, n, NULL);
 	}
 	return 0;
 }
@@ -136,6 +154,9 @@ static void ssl_flush_ks(struct ssl_session *s, struct key_state *ks)
 		ks->state = KS_ERROR;
 		return;
 	}
+	/* with nothing to say yet, an empty CONTROL_WKC_V1 replaces the ACK_V1 */
+	if (wants_wkc(ks) && reliable_ack_pending(&ks->rel))
+		reliable_send_enqueue(&ks->rel, P_CONTROL_WKC_V1, NULL, 0, NULL);
 	while ((m = reliable_next_to_send(&ks->rel, now)) != NULL)
 		ssl_send_packet(s, ks, m->opcode, m);
 	/* one ACK_V1 carries at most 8: send as many as it takes */
@@ -151,7 +172,19 @@ static void ssl_flush(struct ssl_session *s)
 
 static uint8_t reset_opcode(const struct ssl_session *s)
 {
-	return s->tls_server ? P_CONTROL_HARD_RESET_SERVER_V2 : P_CONTROL_HARD_RESET_CLIENT_V2;
+	if (s->tls_server)
+		return P_CONTROL_HARD_RESET_SERVER_V2;
+	return s->wrap.mode == TLS_WRAP_CRYPT_V2 ? P_CONTROL_HARD_RESET_CLIENT_V3
+						 : P_CONTROL_HARD_RESET_CLIENT_V2;
+}
+
+/* The hard reset this side expects from its peer. */
+static bool is_peer_reset(const struct ssl_session *s, uint8_t opcode)
+{
+	if (s->tls_server)
+		return opcode == P_CONTROL_HARD_RESET_CLIENT_V2 ||
+		       opcode == P_CONTROL_HARD_RESET_CLIENT_V3;
+	return opcode == P_CONTROL_HARD_RESET_SERVER_V2;
 }
 
 /* ---- key method 2 and negotiation ---------------------------------------- */
@@ -612,8 +645,7 @@ static bool ssl_check_session(struct ssl_session *s, const struct reliable_pkt *
 		if (memcmp(p->sid, s->peer_sid, sizeof(s->peer_sid)) == 0)
 			return true;
 		/* a new hard reset from the peer: it restarted */
-		if (p->opcode == (s->tls_server ? P_CONTROL_HARD_RESET_CLIENT_V2
-						: P_CONTROL_HARD_RESET_SERVER_V2) && s->established) {
+		if (is_peer_reset(s, p->opcode) && s->established) {
 			msg(M_INFO, "TLS: new session from %s (peer restarted), restarting",
 			    s->peer_name);
 			s->cb.failed(s, "peer-restarted");
@@ -622,8 +654,7 @@ static bool ssl_check_session(struct ssl_session *s, const struct reliable_pkt *
 		s->drop_sid++;
 		return false;
 	}
-	if (p->opcode != (s->tls_server ? P_CONTROL_HARD_RESET_CLIENT_V2
-					: P_CONTROL_HARD_RESET_SERVER_V2) || p->key_id != 0) {
+	if (!is_peer_reset(s, p->opcode) || p->key_id != 0) {
 		s->drop_sid++;
 		return false;
 	}
@@ -670,6 +701,47 @@ static void ssl_take_acks(struct ssl_session *s, struct key_state *ks,
 		reliable_ack_received(&ks->rel, p->acks[i]);
 }
 
+int ssl_parse_reset_tlvs(const uint8_t *p, size_t len, uint16_t *flags)
+{
+	size_t pos = 0;
+
+	*flags = 0;
+	while (pos < len) {
+		uint16_t type, vlen;
+
+		if (len - pos < 4)
+			return -EBADMSG;
+		type = (uint16_t)(p[pos] << 8 | p[pos + 1]);
+		vlen = (uint16_t)(p[pos + 2] << 8 | p[pos + 3]);
+		pos += 4;
+		if (len - pos < vlen)
+			return -EBADMSG;
+		if (type == SSL_TLV_EARLY_NEG_FLAGS) {
+			if (vlen != 2)
+				return -EBADMSG;
+			*flags = (uint16_t)(p[pos] << 8 | p[pos + 1]);
+		}
+		pos += vlen;
+	}
+	return 0;
+}
+
+/* The server's reset may ask a tls-crypt-v2 client to send WKc again. */
+static int ssl_early_negotiation(struct ssl_session *s, struct key_state *ks,
+				 const struct reliable_msg *m)
+{
+	uint16_t flags;
+
+	if (ssl_parse_reset_tlvs(m->data, m->len, &flags) < 0) {
+		msg(M_ERR, "TLS Error: malformed early negotiation data in the reset from %s",
+		    s->peer_name);
+		return -EBADMSG;
+	}
+	if ((flags & SSL_EARLY_NEG_RESEND_WKC) && s->wrap.mode == TLS_WRAP_CRYPT_V2)
+		ks->resend_wkc = true;
+	return 0;
+}
+
 /* Feed in-order messages: CONTROL_V1 payloads are TLS bytes. */
 static int ssl_deliver(struct ssl_session *s, struct key_state *ks)
 {
@@ -677,9 +749,10 @@ static int ssl_deliver(struct ssl_session *s, struct key_state *ks)
 	int ret = 0;
 
 	while (ret == 0 && (m = reliable_recv_peek(&ks->rel)) != NULL) {
-		if (m->opcode == P_CONTROL_V1 && m->len > 0)
+		if ((m->opcode == P_CONTROL_V1 || m->opcode == P_CONTROL_WKC_V1) && m->len > 0)
 			ret = ssl_conn_feed(ks->tls, m->data, m->len);
-		/* reset payloads (early-negotiation TLVs) carry nothing we use */
+		else if (m->opcode == P_CONTROL_HARD_RESET_SERVER_V2 && !s->tls_server)
+			ret = ssl_early_negotiation(s, ks, m);
 		reliable_recv_pop(&ks->rel);
 	}
 	return ret;
@@ -901,6 +974,9 @@ void ssl_session_start(struct ssl_session *s, bool send_reset)
 {
 	struct key_state *ks = &s->ks[SSL_KS_PRIMARY];
 
+	/* a tls-crypt-v2 server has no key to wrap with before the client's */
+	if (s->tls_server && s->wrap.mode == TLS_WRAP_CRYPT_V2)
+		send_reset = false;
 	if (send_reset || !s->tls_server)
 		reliable_send_enqueue(&ks->rel, reset_opcode(s), NULL, 0, NULL);
 	ssl_flush(s);
@@ -983,10 +1059,33 @@ int ssl_client_set_negotiated(struct ssl_session *s, const char *cipher, int32_t
 	return 0;
 }
 
+static int ssl_wrap_config_v2(const struct options *o, struct tls_wrap_config *cfg,
+			      struct tls_wrap_keys *keys)
+{
+	const struct option_file *f = &o->tls_crypt_v2;
+	char err[KEYFILE_ERR_LEN];
+	int ret;
+
+	cfg->mode = TLS_WRAP_CRYPT_V2;
+	if (o->tls_server) {
+		ret = tls_crypt_v2_load_server_key(&keys->v2_server, f->name, f->is_inline, err,
+						   sizeof(err));
+		cfg->v2_server = &keys->v2_server;
+	} else {
+		ret = tls_crypt_v2_load_client_key(&keys->v2_client, f->name, f->is_inline, err,
+						   sizeof(err));
+		cfg->v2_client = &keys->v2_client;
+	}
+	if (ret < 0)
+		msg(M_ERR, "--tls-crypt-v2: %s", err);
+	return ret;
+}
+
 int ssl_wrap_config(const struct options *o, struct tls_wrap_config *cfg,
-		    struct static_key *key)
+		    struct tls_wrap_keys *keys)
 {
 	const struct option_file *f = NULL;
+	struct static_key *key = &keys->key;
 	char err[KEYFILE_ERR_LEN];
 	int ret;
 
@@ -996,6 +1095,8 @@ int ssl_wrap_config(const struct options *o, struct tls_wrap_config *cfg,
 	cfg->digest = o->auth;
 	cfg->replay_window = (uint32_t)o->replay_window;
 	cfg->replay_time = (uint32_t)o->replay_time;
+	if (option_file_set(&o->tls_crypt_v2))
+		return ssl_wrap_config_v2(o, cfg, keys);
 	if (option_file_set(&o->tls_crypt)) {
 		f = &o->tls_crypt;
 		cfg->mode = TLS_WRAP_CRYPT;

@@ -52,6 +52,8 @@ struct key_state {
 	bool keys_installed;
 	struct crypto_key_pair keys;
 	uint64_t bytes, packets;            /* data through this key (reneg-bytes/pkts) */
+	bool resend_wkc;                    /* tls-crypt-v2 client: the server asked for
+					     * WKc again on our message 1 */
 };
 
 /* What the P2P negotiation decided (logged like 2.6 does). */
@@ -153,10 +155,18 @@ int ssl_encrypt(struct ssl_session *s, struct buf *b);
 enum crypto_verdict ssl_decrypt(struct ssl_session *s, struct buf *b);
 bool ssl_can_send_data(const struct ssl_session *s);
 
-/* --tls-auth / --tls-crypt from the options; key receives the static key
- * (wipe it after ssl_session_init()). Returns 0 or -errno (logged). */
+/* --tls-auth / --tls-crypt / --tls-crypt-v2 from the options; keys
+ * receives the key material cfg points to (wipe it after
+ * ssl_session_init()). Returns 0 or -errno (logged). */
 int ssl_wrap_config(const struct options *o, struct tls_wrap_config *cfg,
-		    struct static_key *key);
+		    struct tls_wrap_keys *keys);
+
+/* Early negotiation TLVs in a hard reset's payload (2.6). */
+#define SSL_TLV_EARLY_NEG_FLAGS 0x0001
+#define SSL_EARLY_NEG_RESEND_WKC 0x0001
+/* Parse a hard reset's TLV list; *flags gets EARLY_NEG_FLAGS (0 if absent).
+ * Unknown types are skipped. 0 or -EBADMSG. */
+int ssl_parse_reset_tlvs(const uint8_t *p, size_t len, uint16_t *flags);
 
 /* Client mode: the PUSH_REPLY settled cipher, peer-id (-1: none, so
  * DATA_V1) and key derivation; install the data keys of the current key

@@ -28,6 +28,10 @@
 #include "log.h"
 #include "options.h"
 #include "script.h"
+#include "ssl_ciphers.h"
+
+/* room for a --tls-cipher list after translation to OpenSSL names */
+#define TLS_CIPHER_LIST_MAX 4096
 
 /* 2.6's TLS <= 1.2 list: (EC)DHE key exchange with RSA/ECDSA only. */
 #define DEFAULT_TLS_CIPHERS "DEFAULT:!EXP:!LOW:!MEDIUM:!kDH:!kECDH:!DSS:!PSK:!SRP:!kRSA"
@@ -339,6 +343,7 @@ static int ctx_set_algorithms(SSL_CTX *ctx, const struct options *o)
 		[TLS_PROFILE_PREFERRED] = 2, [TLS_PROFILE_SUITEB] = 3,
 	};
 	const char *list = o->tls_cipher;
+	char translated[TLS_CIPHER_LIST_MAX];
 	int min = tls_version_value(o->tls_version_min);
 	int max = tls_version_value(o->tls_version_max);
 
@@ -349,7 +354,9 @@ static int ctx_set_algorithms(SSL_CTX *ctx, const struct options *o)
 	if (!list)
 		list = o->tls_cert_profile == TLS_PROFILE_SUITEB ? "SUITEB128"
 								 : DEFAULT_TLS_CIPHERS;
-	if (!SSL_CTX_set_cipher_list(ctx, list))
+	if (ssl_cipher_list_translate(list, translated, sizeof(translated)) < 0)
+		return ctx_error("Cannot use --tls-cipher '%s': too long", list);
+	if (!translated[0] || !SSL_CTX_set_cipher_list(ctx, translated))
 		return ctx_error("Cannot use --tls-cipher '%s'", list);
 	if (o->tls_ciphersuites && !SSL_CTX_set_ciphersuites(ctx, o->tls_ciphersuites))
 		return ctx_error("Cannot use --tls-ciphersuites '%s'", o->tls_ciphersuites);
@@ -396,6 +403,19 @@ static int ctx_copy_rules(struct ssl_ctx *c, const struct options *o)
 		c->crl_dir = o->crl_verify_dir;
 	}
 	return 0;
+}
+
+int ssl_show_tls(const struct options *o, FILE *out)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+	int ret = -ENOMEM;
+
+	if (ctx)
+		ret = ctx_set_algorithms(ctx, o);
+	if (!ret)
+		ssl_ciphers_print(ctx, out);
+	SSL_CTX_free(ctx);
+	return ret;
 }
 
 int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct options;
@@ -45,6 +46,9 @@ int ssl_rand_bytes(void *out, size_t len);
  */
 int ssl_ctx_new(const struct options *o, struct ssl_ctx **out);
 void ssl_ctx_free(struct ssl_ctx *ctx);
+
+/* --show-tls: the suites the TLS options allow, in order. 0 or -EINVAL. */
+int ssl_show_tls(const struct options *o, FILE *out);
 
 /* A new session; also picks up a changed --crl-verify file, as 2.6 reads
  * the CRL again for each new connection. Returns 0 or -ENOMEM. */

@@ -1,4 +1,5 @@
-/* --tls-auth and --tls-crypt: authenticate (and encrypt) control packets. */
+/* --tls-auth, --tls-crypt and --tls-crypt-v2: authenticate (and encrypt)
+ * control packets. */
 #include "tls_wrap.h"
 
 #include <errno.h>
@@ -30,6 +31,22 @@ struct tls_wrap_crypto {
 	EVP_CIPHER_CTX *send_cipher;    /* tls-crypt only */
 	EVP_CIPHER_CTX *recv_cipher;
 };
+
+/* tls-crypt-v2 on top of the tls-crypt machinery. */
+struct tls_wrap_v2 {
+	bool server;
+	struct tls_crypt_v2_server_key server_key;     /* server */
+	struct tls_crypt_v2_unwrapped client;          /* server, once keyed */
+	bool keyed;
+	bool early_neg;
+	uint8_t wkc[TLS_CRYPT_V2_MAX_WKC];             /* client */
+	size_t wkc_len;
+};
+
+void tls_wrap_keys_wipe(struct tls_wrap_keys *k)
+{
+	explicit_bzero(k, sizeof(*k));
+}
 
 static EVP_MAC_CTX *mac_new(EVP_MAC *mac, const char *digest, const uint8_t *key, size_t len)
 {
@@ -88,17 +105,16 @@ static int init_auth(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cfg
 	return c->send_mac && c->recv_mac ? 0 : -ENOMEM;
 }
 
-static int init_crypt(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cfg)
+static int init_crypt(struct tls_wrap_ctx *ctx, const struct static_key *key, bool tls_server)
 {
 	struct tls_wrap_crypto *c = ctx->crypto;
 	struct static_key_dirs dirs;
 	char err[KEYFILE_ERR_LEN];
 	/* The server sends with key0 and the client with key1, whatever
 	 * --key-direction says. */
-	enum key_direction dir = cfg->tls_server ? KEY_DIR_NORMAL : KEY_DIR_INVERSE;
+	enum key_direction dir = tls_server ? KEY_DIR_NORMAL : KEY_DIR_INVERSE;
 
-	if (cfg->key->len != STATIC_KEY_LEN ||
-	    keyfile_key_dirs(cfg->key, dir, &dirs, err, sizeof(err))) {
+	if (key->len != STATIC_KEY_LEN || keyfile_key_dirs(key, dir, &dirs, err, sizeof(err))) {
 		msg(M_ERR, "tls-crypt: the key must hold %d bytes (two keys)", STATIC_KEY_LEN);
 		return -EINVAL;
 	}
@@ -112,6 +128,29 @@ static int init_crypt(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cf
 	return 0;
 }
 
+/* Server: no key until a client's WKc is unwrapped. Client: Kc now. */
+static int init_crypt_v2(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cfg)
+{
+	struct tls_wrap_v2 *v2 = calloc(1, sizeof(*v2));
+
+	if (!v2)
+		return -ENOMEM;
+	ctx->v2 = v2;
+	ctx->hmac_len = TLS_WRAP_CRYPT_TAG_LEN;
+	if (cfg->v2_server) {
+		v2->server = true;
+		v2->server_key = *cfg->v2_server;
+		return 0;
+	}
+	if (!cfg->v2_client)
+		return -EINVAL;
+	memcpy(v2->wkc, cfg->v2_client->wkc, cfg->v2_client->wkc_len);
+	v2->wkc_len = cfg->v2_client->wkc_len;
+	/* 2.6 counts from the marker so the server may answer statelessly */
+	ctx->pid_send.id = TLS_WRAP_V2_EARLY_NEG_START;
+	return init_crypt(ctx, &cfg->v2_client->kc, false);
+}
+
 int tls_wrap_init(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cfg)
 {
 	int ret;
@@ -120,7 +159,10 @@ int tls_wrap_init(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cfg)
 	ctx->mode = cfg->mode;
 	if (cfg->mode == TLS_WRAP_NONE)
 		return 0;
-	if ((cfg->mode != TLS_WRAP_AUTH && cfg->mode != TLS_WRAP_CRYPT) || !cfg->key)
+	if (cfg->mode != TLS_WRAP_AUTH && cfg->mode != TLS_WRAP_CRYPT &&
+	    cfg->mode != TLS_WRAP_CRYPT_V2)
+		return -EINVAL;
+	if (cfg->mode != TLS_WRAP_CRYPT_V2 && !cfg->key)
 		return -EINVAL;
 	ret = packet_id_recv_init(&ctx->pid_recv, cfg->replay_window, cfg->replay_time);
 	if (ret)
@@ -135,7 +177,12 @@ int tls_wrap_init(struct tls_wrap_ctx *ctx, const struct tls_wrap_config *cfg)
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = cfg->mode == TLS_WRAP_AUTH ? init_auth(ctx, cfg) : init_crypt(ctx, cfg);
+	if (cfg->mode == TLS_WRAP_AUTH)
+		ret = init_auth(ctx, cfg);
+	else if (cfg->mode == TLS_WRAP_CRYPT)
+		ret = init_crypt(ctx, cfg->key, cfg->tls_server);
+	else
+		ret = init_crypt_v2(ctx, cfg);
 out:
 	if (ret)
 		tls_wrap_free(ctx);
@@ -153,6 +200,10 @@ void tls_wrap_free(struct tls_wrap_ctx *ctx)
 		EVP_CIPHER_CTX_free(c->recv_cipher);
 		EVP_MAC_free(c->mac);
 		free(c);
+	}
+	if (ctx->v2) {
+		explicit_bzero(ctx->v2, sizeof(*ctx->v2));
+		free(ctx->v2);
 	}
 	packet_id_recv_free(&ctx->pid_recv);
 	memset(ctx, 0, sizeof(*ctx));
@@ -257,6 +308,29 @@ static int encode_crypt(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now)
 	return ctr_apply(ctx->crypto->send_cipher, tag, body, rest);
 }
 
+static bool carries_wkc(const struct buf *pkt)
+{
+	uint8_t op = buf_data(pkt)[0] >> P_OPCODE_SHIFT;
+
+	return op == P_CONTROL_HARD_RESET_CLIENT_V3 || op == P_CONTROL_WKC_V1;
+}
+
+/* tls-crypt with Kc; the client's WKc rides in clear behind V3 / WKC_V1. */
+static int encode_crypt_v2(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now)
+{
+	bool wkc = !ctx->v2->server && carries_wkc(pkt);
+	int ret;
+
+	if (!ctx->crypto->send_mac)
+		return -ENOKEY;
+	if (wkc && buf_tailroom(pkt) < ctx->v2->wkc_len)
+		return -ENOSPC;
+	ret = encode_crypt(ctx, pkt, now);
+	if (ret == 0 && wkc)
+		buf_write(pkt, ctx->v2->wkc, ctx->v2->wkc_len);
+	return ret;
+}
+
 int tls_wrap_encode(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now)
 {
 	if (buf_len(pkt) < RELIABLE_PREFIX_LEN)
@@ -268,6 +342,8 @@ int tls_wrap_encode(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now)
 		return encode_auth(ctx, pkt, now);
 	case TLS_WRAP_CRYPT:
 		return encode_crypt(ctx, pkt, now);
+	case TLS_WRAP_CRYPT_V2:
+		return encode_crypt_v2(ctx, pkt, now);
 	}
 	return -EINVAL;
 }
@@ -332,6 +408,70 @@ static enum tls_wrap_status decode_crypt(struct tls_wrap_ctx *ctx, struct buf *p
 	return st;
 }
 
+/* Server: take Kc from the first WKc, and keep it for the session. */
+static enum tls_wrap_status key_from_wkc(struct tls_wrap_ctx *ctx, const uint8_t *wkc,
+					 size_t len)
+{
+	struct tls_wrap_v2 *v2 = ctx->v2;
+
+	if (tls_crypt_v2_unwrap(&v2->server_key, wkc, len, &v2->client) < 0)
+		return TLS_WRAP_BAD_WKC;
+	if (init_crypt(ctx, &v2->client.kc, true) < 0)
+		return TLS_WRAP_INTERNAL;
+	v2->keyed = true;
+	return TLS_WRAP_OK;
+}
+
+/* The packet that brought the key failed: forget the key again. */
+static void unkey(struct tls_wrap_ctx *ctx)
+{
+	struct tls_wrap_crypto *c = ctx->crypto;
+
+	EVP_MAC_CTX_free(c->send_mac);
+	EVP_MAC_CTX_free(c->recv_mac);
+	EVP_CIPHER_CTX_free(c->send_cipher);
+	EVP_CIPHER_CTX_free(c->recv_cipher);
+	c->send_mac = c->recv_mac = NULL;
+	c->send_cipher = c->recv_cipher = NULL;
+	explicit_bzero(&ctx->v2->client, sizeof(ctx->v2->client));
+	ctx->v2->keyed = false;
+}
+
+static enum tls_wrap_status decode_crypt_v2(struct tls_wrap_ctx *ctx, struct buf *pkt,
+					    time_t now, enum packet_id_verdict *verdict)
+{
+	struct tls_wrap_v2 *v2 = ctx->v2;
+	enum tls_wrap_status st;
+	size_t wkc_len = 0;
+	uint32_t pid = 0;
+	bool fresh = !v2->keyed;
+	bool reset = buf_data(pkt)[0] >> P_OPCODE_SHIFT == P_CONTROL_HARD_RESET_CLIENT_V3;
+
+	if (v2->server && carries_wkc(pkt)) {
+		wkc_len = tls_crypt_v2_wkc_len(buf_data(pkt) + RELIABLE_PREFIX_LEN,
+					       buf_len(pkt) - RELIABLE_PREFIX_LEN);
+		if (!wkc_len)
+			return TLS_WRAP_BAD_WKC;
+		if (!v2->keyed) {
+			st = key_from_wkc(ctx, buf_tail(pkt) - wkc_len, wkc_len);
+			if (st != TLS_WRAP_OK)
+				return st;
+		}
+		/* a session keeps the Kc it started with; later copies are ignored */
+		buf_trim(pkt, wkc_len);
+	}
+	if (!ctx->crypto->recv_mac)
+		return TLS_WRAP_BAD_WKC;        /* a server that never saw a WKc */
+	if (buf_len(pkt) >= RELIABLE_PREFIX_LEN + 4)
+		pid = get_be32(buf_data(pkt) + RELIABLE_PREFIX_LEN);
+	st = decode_crypt(ctx, pkt, now, verdict);
+	if (st != TLS_WRAP_OK && st != TLS_WRAP_REPLAY && fresh && v2->server)
+		unkey(ctx);
+	if (st == TLS_WRAP_OK && reset)
+		v2->early_neg = (pid & TLS_WRAP_V2_EARLY_NEG_MASK) == TLS_WRAP_V2_EARLY_NEG_START;
+	return st;
+}
+
 enum tls_wrap_status tls_wrap_decode(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now,
 				     enum packet_id_verdict *verdict)
 {
@@ -346,6 +486,8 @@ enum tls_wrap_status tls_wrap_decode(struct tls_wrap_ctx *ctx, struct buf *pkt, 
 		return decode_auth(ctx, pkt, now, verdict);
 	case TLS_WRAP_CRYPT:
 		return decode_crypt(ctx, pkt, now, verdict);
+	case TLS_WRAP_CRYPT_V2:
+		return decode_crypt_v2(ctx, pkt, now, verdict);
 	}
 	return TLS_WRAP_INTERNAL;
 }
@@ -363,8 +505,28 @@ const char *tls_wrap_status_str(enum tls_wrap_status s)
 		return "replayed packet";
 	case TLS_WRAP_INTERNAL:
 		return "crypto library error";
+	case TLS_WRAP_BAD_WKC:
+		return "missing, truncated or forged tls-crypt-v2 client key";
 	}
 	return "unknown";
+}
+
+const uint8_t *tls_wrap_v2_metadata(const struct tls_wrap_ctx *ctx, size_t *len)
+{
+	if (ctx->mode != TLS_WRAP_CRYPT_V2 || !ctx->v2->keyed)
+		return NULL;
+	*len = ctx->v2->client.meta_len;
+	return ctx->v2->client.meta;
+}
+
+bool tls_wrap_v2_early_neg(const struct tls_wrap_ctx *ctx)
+{
+	return ctx->mode == TLS_WRAP_CRYPT_V2 && ctx->v2->early_neg;
+}
+
+size_t tls_wrap_v2_wkc_len(const struct tls_wrap_ctx *ctx)
+{
+	return ctx->mode == TLS_WRAP_CRYPT_V2 ? ctx->v2->wkc_len : 0;
 }
 
 size_t tls_wrap_overhead(const struct tls_wrap_ctx *ctx)
@@ -373,6 +535,7 @@ size_t tls_wrap_overhead(const struct tls_wrap_ctx *ctx)
 	case TLS_WRAP_AUTH:
 		return ctx->hmac_len + TLS_WRAP_PID_LEN;
 	case TLS_WRAP_CRYPT:
+	case TLS_WRAP_CRYPT_V2:
 		return TLS_WRAP_CRYPT_OVERHEAD;
 	default:
 		return 0;
@@ -381,7 +544,8 @@ size_t tls_wrap_overhead(const struct tls_wrap_ctx *ctx)
 
 size_t tls_wrap_budget_overhead(const struct tls_wrap_ctx *ctx)
 {
-	return ctx->mode == TLS_WRAP_CRYPT ? TLS_WRAP_CRYPT_BUDGET : tls_wrap_overhead(ctx);
+	return ctx->mode == TLS_WRAP_CRYPT || ctx->mode == TLS_WRAP_CRYPT_V2
+	       ? TLS_WRAP_CRYPT_BUDGET : tls_wrap_overhead(ctx);
 }
 
 size_t tls_wrap_max_payload(const struct tls_wrap_ctx *ctx, size_t max_packet_size,

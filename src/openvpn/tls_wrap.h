@@ -1,6 +1,9 @@
 /*
- * Control packet protection: none, --tls-auth (HMAC) and --tls-crypt
- * (HMAC-SHA256 + AES-256-CTR), each with its own long-form replay ids.
+ * Control packet protection: none, --tls-auth (HMAC), --tls-crypt
+ * (HMAC-SHA256 + AES-256-CTR) and --tls-crypt-v2 (tls-crypt with the
+ * client's own key, which a server learns from the wrapped key behind the
+ * client's V3 / WKC_V1 packets, see tls_crypt_v2.h), each with its own
+ * long-form replay ids.
  *
  * Both directions work in place on a struct buf holding one control packet:
  * encode turns the plain packet (op/kid, own session id, reliability header,
@@ -20,11 +23,13 @@
 #include "buf.h"
 #include "keyfile.h"
 #include "packet_id.h"
+#include "tls_crypt_v2.h"
 
 enum tls_wrap_mode {
 	TLS_WRAP_NONE = 0,
 	TLS_WRAP_AUTH,          /* --tls-auth */
 	TLS_WRAP_CRYPT,         /* --tls-crypt */
+	TLS_WRAP_CRYPT_V2,      /* --tls-crypt-v2: tls-crypt with a per-client key */
 };
 
 #define TLS_WRAP_PID_LEN 8              /* replay id + timestamp */
@@ -48,9 +53,28 @@ struct tls_wrap_config {
 	const char *digest;             /* tls-auth: --auth name; NULL = "SHA1" */
 	uint32_t replay_window;         /* --replay-window n; 0 = strict order */
 	uint32_t replay_time;           /* --replay-window ... t, seconds */
+	/* tls-crypt-v2, server: unwraps each client's key from its first
+	 * packet; the context has no key until then. Client: key = Kc and
+	 * v2_client->wkc goes behind HARD_RESET_CLIENT_V3 and CONTROL_WKC_V1. */
+	const struct tls_crypt_v2_server_key *v2_server;
+	const struct tls_crypt_v2_client_key *v2_client;
 };
 
+/* Key storage behind a tls_wrap_config (ssl_wrap_config fills it). */
+struct tls_wrap_keys {
+	struct static_key key;
+	struct tls_crypt_v2_server_key v2_server;
+	struct tls_crypt_v2_client_key v2_client;
+};
+void tls_wrap_keys_wipe(struct tls_wrap_keys *k);
+
+/* tls-crypt-v2: a 2.6 client starts its replay ids here to say it
+ * understands early negotiation (the high byte is the marker). */
+#define TLS_WRAP_V2_EARLY_NEG_START 0x0f000000u
+#define TLS_WRAP_V2_EARLY_NEG_MASK 0xff000000u
+
 struct tls_wrap_crypto;                 /* library objects, private to tls_wrap.c */
+struct tls_wrap_v2;                     /* tls-crypt-v2 state, private to tls_wrap.c */
 
 struct tls_wrap_ctx {
 	enum tls_wrap_mode mode;
@@ -58,6 +82,7 @@ struct tls_wrap_ctx {
 	struct packet_id_send pid_send;
 	struct packet_id_recv pid_recv;
 	struct tls_wrap_crypto *crypto;
+	struct tls_wrap_v2 *v2;
 };
 
 /* Why decode refused a packet. */
@@ -67,6 +92,7 @@ enum tls_wrap_status {
 	TLS_WRAP_BAD_AUTH,              /* HMAC / tag mismatch */
 	TLS_WRAP_REPLAY,                /* authentic but replayed/too old: see verdict */
 	TLS_WRAP_INTERNAL,              /* crypto library failure */
+	TLS_WRAP_BAD_WKC,               /* tls-crypt-v2: client key missing, truncated or forged */
 };
 
 /*
@@ -94,6 +120,16 @@ int tls_wrap_encode(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now);
 enum tls_wrap_status tls_wrap_decode(struct tls_wrap_ctx *ctx, struct buf *pkt, time_t now,
 				     enum packet_id_verdict *verdict);
 const char *tls_wrap_status_str(enum tls_wrap_status s);
+
+/*
+ * tls-crypt-v2 server: the metadata of the client key unwrapped by decode
+ * (NULL before), and whether the client's reset announced early
+ * negotiation (its replay ids carry the marker).
+ */
+const uint8_t *tls_wrap_v2_metadata(const struct tls_wrap_ctx *ctx, size_t *len);
+bool tls_wrap_v2_early_neg(const struct tls_wrap_ctx *ctx);
+/* tls-crypt-v2 client: bytes of WKc sent behind V3 / WKC_V1 packets (else 0). */
+size_t tls_wrap_v2_wkc_len(const struct tls_wrap_ctx *ctx);
 
 /* Bytes the wrap adds on the wire: 0, H + 8 (tls-auth) or 40 (tls-crypt). */
 size_t tls_wrap_overhead(const struct tls_wrap_ctx *ctx);

@@ -11,6 +11,7 @@
 #include <linux/if_tun.h>
 
 #include "log.h"
+#include "process.h"
 
 #define TUN_DEFAULT_NODE "/dev/net/tun"
 
@@ -126,6 +127,23 @@ int tun_set_persist(struct tun *t, bool on)
 	t->persistent = on;
 	msg(D_NORMAL, "Persist state of %s set to %s", t->ifname, on ? "ON" : "OFF");
 	return 0;
+}
+
+int tun_set_owner(struct tun *t, const struct process_ids *ids)
+{
+	int err;
+
+	if (!tun_is_open(t))
+		return -EBADF;
+	if (ids->have_uid && ioctl(t->fd, TUNSETOWNER, (unsigned long)ids->uid) < 0)
+		goto fail;
+	if (ids->have_gid && ioctl(t->fd, TUNSETGROUP, (unsigned long)ids->gid) < 0)
+		goto fail;
+	return 0;
+fail:
+	err = -errno;
+	msg(M_ERR | M_ERRNO, "Cannot set the owner of %s", t->ifname);
+	return err;
 }
 
 void tun_close(struct tun *t, bool keep_persisted)

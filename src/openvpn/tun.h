@@ -48,10 +48,14 @@ bool tun_is_open(const struct tun *t);
 /* TUNSETPERSIST: keep the interface after the fd is closed (or not). */
 int tun_set_persist(struct tun *t, bool on);
 
+/* TUNSETOWNER/TUNSETGROUP (--mktun with --user/--group): who may attach. */
+struct process_ids;
+int tun_set_owner(struct tun *t, const struct process_ids *ids);
+
 /*
- * Close the fd. A persistent interface stays when keep_persisted is true
- * (what OpenVPN does with a --mktun device); with false, persistence is
- * cleared first so the interface goes away with the fd.
+ * Close the fd. An interface with IFF_PERSIST (--mktun, ip tuntap add)
+ * stays when keep_persisted is true, as OpenVPN leaves it; with false
+ * (--rmtun) persistence is cleared first so it goes away with the fd.
  */
 void tun_close(struct tun *t, bool keep_persisted);
 

@@ -395,6 +395,45 @@ def keyfile():
     write("keyfile", "odd-digits", key_text(KEY_HEX[:511], header=False))
 
 
+CV2_SERVER = """-----BEGIN OpenVPN tls-crypt-v2 server key-----
+9b3UuR/l/IvquSrhHNM7RCLt1ceJ+YSAeYgkrRNeRfgKYh2REPW8r+G8y3DLlee0
+KlbiX+9wKZZjRV3Uckr3zSmkGpYo0wzRB1JBfHKCJ4MI2wDcHA1fvZb52t7gS/tS
+psGOuXGl7trm++o/GSXl3WiRdC+KRf1GYfGRG/39pZU=
+-----END OpenVPN tls-crypt-v2 server key-----
+"""
+
+CV2_CLIENT = """-----BEGIN OpenVPN tls-crypt-v2 client key-----
+l3WWr2c2dHaPAPmIp0UtIpfL+Frxhrg888nyz94r2In0ima5Y79Yn8Fejrpwr/2o
+bLULRukfoxwvk3DHAQva9OCkliXWH+0nZ8WCc28kFSwlxy5n3FasWeUnd0O8aGlU
+q9IMtN5DQyNZLRIXRM6feX6snUtb8RibsMqPOubfj8Uf8qxongHc0Dx0eh9OWMoR
+w2sAXv1/+aXrFDW8titkCQmWUFSA/WCETD/C3trmwv7R2YusyNZ0mdnQUI2iBFjP
+LOKCCEPpM1kJ8olcjvhSfZLJEFZJCTzCkDoFVdFivB89q/jBjukTyvOxKoZ2MVkj
+/wJqFyt5xtHhtWQKEryo9YYxmCWxCCitij6Y0E+HV7BcNk/doX3hP4fx//4UiwXM
+HkxM67UTGb0J+1PfPVKxcV+B+PzhNAk2aaNl8dX7FFyVxQxqG3P+BVwy8h/RaFQ8
+WboCZrvPCHGdC23VADD2Yxgs/0eV2NKhCST32Ptgd9bmItZ4IyfPq0kIlWev3Z6o
+ddsFwiSPUjCW8S4tRkd8zaK9GwMBbxkLy2OI37drWIEtAY8KJtENxA4jQRFaZW0c
+661HQOR1IVc1Up0yg3qGgWSaHk8LrBduI/qMe/S/K4XGpZ0FyAUIuw8whZjFKwLz
+XSKUTWYwwmVyuEOrFfKlevO65Ceg+EUHyxqdXsADnuzhxtrOeJjM5kevFjoQG4TP
+r+6SVhToFw/n6LXTcTiWJ+D8AbO9oQEo
+-----END OpenVPN tls-crypt-v2 client key-----
+"""
+
+
+def tls_crypt_v2():
+    import base64
+    body = "".join(l for l in CV2_CLIENT.splitlines() if not l.startswith("-----"))
+    raw = base64.b64decode(body)
+    wkc = raw[256:]
+    write("tls_crypt_v2", "server-key", b"\x00" + CV2_SERVER.encode())
+    write("tls_crypt_v2", "client-key", b"\x00" + CV2_CLIENT.encode())
+    write("tls_crypt_v2", "wkc-debian", b"\x01" + wkc)
+    write("tls_crypt_v2", "wkc-sealed", b"\x01" + u16(40) + raw[:256] + b"\x01" + bytes(8))
+    # a HARD_RESET_CLIENT_V3 shape: header, replay id 0x0f000001, tag, body, WKc
+    v3 = bytes([0x50]) + bytes(range(1, 9)) + u32(0x0f000001) + u32(1000) + bytes(32) + \
+        bytes(5) + wkc
+    write("tls_crypt_v2", "v3-reset", b"\x02" + v3)
+
+
 def addr():
     for i, s in enumerate(("10.8.0.1", "255.255.255.0", "0.0.0.0", "2001:db8::1",
                            "2001:db8::1/64", "::/0", "::ffff:192.0.2.1", "fe80::1%eth0",
@@ -558,6 +597,7 @@ def main():
     mss()
     pool_persist()
     dco_nl()
+    tls_crypt_v2()
     return 0
 
 

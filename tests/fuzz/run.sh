@@ -39,7 +39,7 @@ cc=${CC:-clang}
 jobs=${FUZZ_JOBS:-1}
 
 all="config options reliable_pkt reliable tls_wrap keymethod crypto keyfile addr
-	ccd push comp mss pool_persist dco_nl"
+	ccd push comp mss pool_persist dco_nl tls_cipher tls_crypt_v2"
 names=${FUZZ_ONLY:-$all}
 
 # Largest input worth trying, per harness.
@@ -52,7 +52,7 @@ harness_max_len() {
 	dco_nl) echo 1024 ;;
 	keymethod) echo 2200 ;;
 	tls_wrap|crypto|reliable) echo 16384 ;;
-	keyfile) echo 4096 ;;
+	keyfile|tls_crypt_v2) echo 4096 ;;
 	management) echo 8192 ;;
 	*) echo 2100 ;;
 	esac
@@ -64,6 +64,7 @@ harness_targets() {
 	options) echo "options.c option_table.c" ;;
 	reliable_pkt|reliable) echo "reliable.c" ;;
 	tls_wrap) echo "tls_wrap.c packet_id.c" ;;
+	tls_crypt_v2) echo "tls_crypt_v2.c tls_wrap.c" ;;
 	keymethod) echo "ssl_keymethod.c" ;;
 	crypto) echo "crypto.c packet_id.c" ;;
 	ccd) echo "options.c option_table.c option_server.c" ;;
@@ -72,6 +73,7 @@ harness_targets() {
 	management) echo "management_cmd.c config.c" ;;
 	pool_persist) echo "pool.c" ;;
 	dco_nl) echo "dco_linux.c" ;;
+	tls_cipher) echo "ssl_ciphers.c" ;;
 	*) echo "$1.c" ;;
 	esac
 }
@@ -121,7 +123,7 @@ fuzzflags="-g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined -fno-sanitize-r
 covflags="-g -O0 -std=gnu11 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping $incs"
 # lz4 for comp.c, libnl for dco_linux.c (the DCO parsers); whatever else a harness pulls in that needs a library
 # shows up as a link error.
-libs="-lcrypto $(pkg-config --libs liblz4 2>/dev/null || echo -llz4)
+libs="-lssl -lcrypto $(pkg-config --libs liblz4 2>/dev/null || echo -llz4)
 	$(pkg-config --libs libnl-genl-3.0 libnl-route-3.0 2>/dev/null)"
 ncpu=$(nproc 2>/dev/null || echo 2)
 

@@ -210,6 +210,32 @@ static void test_digest_lookup(void **state)
 	assert_string_equal(why, "unknown digest");
 }
 
+/* The listing rows (--show-ciphers, --show-digests) agree with lookups. */
+static void test_table_listing(void **state)
+{
+	const struct crypto_cipher_info *c, *found;
+	const struct crypto_digest_info *d, *dfound;
+	const char *why, *why2;
+	size_t i, n = 0;
+
+	(void)state;
+	for (i = 0; (c = crypto_cipher_at(i, &why)); i++, n++) {
+		why2 = NULL;
+		assert_int_equal(crypto_cipher_lookup(c->name, &found, &why2),
+				 why ? -EOPNOTSUPP : 0);
+		assert_ptr_equal(found, c);
+		if (why)
+			assert_string_equal(why, why2);
+	}
+	assert_true(n >= 20);
+	assert_null(crypto_cipher_at(n, &why));
+	for (i = 0; (d = crypto_digest_at(i, &why)); i++) {
+		assert_int_equal(crypto_digest_lookup(d->name, &dfound, NULL), why ? -EOPNOTSUPP : 0);
+		assert_ptr_equal(dfound, d);
+	}
+	assert_true(i >= 10);
+}
+
 static void test_data_ciphers_validate(void **state)
 {
 	char out[128], err[256], longname[300], list[200];
@@ -1010,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_cipher_legacy),
 		cmocka_unit_test(test_digest_lookup),
 		cmocka_unit_test(test_data_ciphers_validate),
+		cmocka_unit_test(test_table_listing),
 		cmocka_unit_test(test_overhead),
 		cmocka_unit_test(test_prf_against_reference),
 		cmocka_unit_test(test_prf_captured_vector),

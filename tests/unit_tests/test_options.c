@@ -571,8 +571,8 @@ static void test_unsupported_rejected(void **state)
 	expect_bad("secret static.key\n", "option 'secret' is not supported yet");
 	expect_bad("peer-fingerprint AB:CD\n", "option 'peer-fingerprint' is not supported yet");
 	expect_bad("up-delay\n", "option 'up-delay' is not supported yet");
-	expect_bad("genkey tls-crypt-v2-server k\n",
-		   "option 'genkey': key type 'tls-crypt-v2-server' is not supported yet");
+	expect_bad("genkey auth-token k\n",
+		   "option 'genkey': key type 'auth-token' is not supported yet");
 	/* 2.6.14 rejects these too */
 	expect_bad("key-method 2\n", "option 'key-method' was removed");
 	expect_bad("no-replay\n", "option 'no-replay' was removed");
@@ -1146,7 +1146,14 @@ static void test_tls_option_errors(void **state)
 	expect_bad("replay-window 70000\n", "70000 is out of range (0..65536)");
 	expect_bad("replay-window 64 700\n", "700 is out of range (0..600)");
 	expect_bad("max-packet-size big\n", "not a number");
-	expect_bad("genkey rsa\n", "'rsa' is not a key type (secret, tls-auth or tls-crypt)");
+	expect_bad("genkey rsa\n", "'rsa' is not a key type (secret, tls-auth, tls-crypt, "
+		   "tls-crypt-v2-server or tls-crypt-v2-client)");
+	expect_bad("genkey tls-crypt-v2-server k extra\n", "metadata is only for tls-crypt-v2-client");
+	expect_bad("tls-crypt-v2 k.key sometimes\n",
+		   "'sometimes' is neither force-cookie nor allow-noncookie");
+	expect_bad("tls-crypt-v2 k.key force-cookie x\n", "");
+	expect_bad("tls-crypt-v2-verify\n", "");
+	expect_bad("tls-crypt-v2-verify \"a 'b\"\n", "cannot split");
 	expect_bad("genkey secret k extra\n", "metadata is only for tls-crypt-v2-client keys");
 	expect_bad("ca \"\"\n", "option 'ca': empty argument");
 	expect_bad("tls-server x\n", "takes no arguments");
@@ -1201,6 +1208,33 @@ static void test_genkey(void **state)
 	assert_string_equal(o->genkey_file, "/tmp/k");
 	/* standalone: no --dev needed */
 	assert_int_equal(options_finalize(o), 0);
+}
+
+static void test_genkey_tls_crypt_v2(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse_args(o, "--tls-crypt-v2", "s.key", "--genkey", "tls-crypt-v2-client",
+				    "/tmp/c", "aGVsbG8=", NULL), 0);
+	assert_int_equal(o->genkey_type, GENKEY_TLS_CRYPT_V2_CLIENT);
+	assert_string_equal(o->genkey_file, "/tmp/c");
+	assert_string_equal(o->genkey_metadata, "aGVsbG8=");
+	assert_string_equal(o->tls_crypt_v2.name, "s.key");
+	assert_false(o->tls_crypt_v2.is_inline);
+}
+
+static void test_tls_crypt_v2_options(void **state)
+{
+	struct options *o = *state;
+
+	assert_int_equal(parse(o, "tls-crypt-v2 s.key force-cookie\n"), 0);
+	assert_true(o->tls_crypt_v2_force_cookie);
+	assert_int_equal(parse(o, "tls-crypt-v2 s.key allow-noncookie\n"), 0);
+	assert_false(o->tls_crypt_v2_force_cookie);
+	assert_int_equal(parse(o, "<tls-crypt-v2>\nx\n</tls-crypt-v2>\n"), 0);
+	assert_true(o->tls_crypt_v2.is_inline);
+	assert_int_equal(parse(o, "tls-crypt-v2-verify \"/bin/check meta\"\n"), 0);
+	assert_string_equal(o->tls_crypt_v2_verify, "/bin/check meta");
 }
 
 static void test_cipher_lookup(void **state)
@@ -2106,6 +2140,8 @@ int main(void)
 		T(test_tls_version_or_highest),
 		T(test_max_packet_size_clamped),
 		T(test_genkey),
+		T(test_genkey_tls_crypt_v2),
+		T(test_tls_crypt_v2_options),
 		T(test_cipher_lookup),
 		TD(test_finalize_tls_required),
 		TD(test_finalize_tls_files),

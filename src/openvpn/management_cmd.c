@@ -445,7 +445,7 @@ static int cmd_signal(struct mgmt *m, int argc, char **argv)
 /* "IP:port" (the port after the last ':', so IPv6 works) or a common name. */
 static int cmd_kill(struct mgmt *m, int argc, char **argv)
 {
-	char host[MGMT_LINE_MAX + 1];
+	char host[MGMT_LINE_MAX + 1], pnum[8];
 	const char *colon = strrchr(argv[1], ':');
 	long port;
 	int n;
@@ -457,7 +457,9 @@ static int cmd_kill(struct mgmt *m, int argc, char **argv)
 	}
 	if (colon && colon != argv[1] && mgmt_parse_uint(colon + 1, 65535, &port)) {
 		snprintf(host, sizeof(host), "%.*s", (int)(colon - argv[1]), argv[1]);
-		n = m->ops->kill_addr(m->ctx, host, colon + 1);
+		/* the port as a plain number: "0080" is port 80 */
+		snprintf(pnum, sizeof(pnum), "%ld", port);
+		n = m->ops->kill_addr(m->ctx, host, pnum);
 		if (n > 0)
 			mgmt_reply(m, false, "SUCCESS: %d client(s) at address %s killed", n,
 				   argv[1]);

@@ -435,6 +435,10 @@ static void test_kill(void **state)
 	expect_reply(m, "kill fd00::2:1194", "SUCCESS: 1 client(s) at address fd00::2:1194 "
 		     "killed\r\n");
 	assert_string_equal(F.kill_host, "fd00::2");
+	/* found by fuzz_management: leading zeros are the same port */
+	expect_reply(m, "kill 10.0.0.2:000080", "SUCCESS: 1 client(s) at address "
+		     "10.0.0.2:000080 killed\r\n");
+	assert_string_equal(F.kill_port, "80");
 	F.kill_result = 0;
 	expect_reply(m, "kill nobody", "ERROR: common name 'nobody' not found\r\n");
 	expect_reply(m, "kill 1.2.3.4:5", "ERROR: client at address 1.2.3.4:5 not found\r\n");

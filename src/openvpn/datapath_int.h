@@ -167,4 +167,11 @@ void tunnel_dco_log_stats(const struct tunnel *t);
 /* Before the socket closes: the peer leaves the kernel. */
 void tunnel_dco_teardown(struct tunnel *t);
 
+/* ---- datapath_mgmt.c -------------------------------------------------------- */
+
+/* The management interface joins this run's event loop. */
+void tunnel_mgmt_attach(struct tunnel *t);
+/* Announce a state (CONNECTING, WAIT, ..., CONNECTED) on the management port. */
+void tunnel_mgmt_state(struct tunnel *t, const char *state, const char *desc);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf_batch.h"
+#include "management.h"
 #include "compat.h"
 #include "process.h"
 #include "script.h"
@@ -304,6 +305,7 @@ static void tunnel_teardown(struct tunnel *t)
 	if (t->tls_ctx && t->tls_ctx != t->persist->tls_ctx)
 		ssl_ctx_free(t->tls_ctx);
 
+	management_detach();
 	event_loop_free(&t->loop);
 	comp_free(&t->comp);
 	free(t->mem);
@@ -386,6 +388,7 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 {
 	struct tunnel *t = calloc(1, sizeof(*t));
 	enum tunnel_end end = TUNNEL_FATAL;
+	bool held;
 
 	if (!t) {
 		msg(M_ERR, "out of memory");
@@ -397,10 +400,14 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 	t->loop.epfd = t->loop.sigfd = -1;
 	if (tunnel_setup(t) < 0)
 		goto out;
-	if (persist->restarts > 0 && !tunnel_restart_pause(t)) {
+	tunnel_mgmt_attach(t);
+	/* --management-hold: "hold release" replaces the restart pause */
+	held = management_hold(&t->loop, 0);
+	if (t->end_reason || (persist->restarts > 0 && !held && !tunnel_restart_pause(t))) {
 		end = t->end;
 		goto out;
 	}
+	tunnel_mgmt_state(t, "CONNECTING", NULL);
 	if (tunnel_start(t) < 0) {
 		t->end = tunnel_start_failed(t);
 	} else {
@@ -423,6 +430,8 @@ enum tunnel_end tunnel_run(const struct options *o, struct tunnel_persist *persi
 		    t->end_reason ? t->end_reason : "connection-failed",
 		    end == TUNNEL_EXIT ? "process exiting" : "process restarting");
 out:
+	tunnel_mgmt_state(t, end == TUNNEL_RESTART_SOFT || end == TUNNEL_RESTART_HARD ?
+			  "RECONNECTING" : "EXITING", t->end_reason);
 	tunnel_teardown(t);
 	free(t);
 	return end;

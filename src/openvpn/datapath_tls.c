@@ -31,6 +31,9 @@ void tunnel_mark_up(struct tunnel *t)
 	/* a working connection resets the restart backoff */
 	t->persist->restarts = 0;
 	msg(M_INFO, "Initialization Sequence Completed");
+	/* a client is connected once the pushed options are in place */
+	if (!t->pull)
+		tunnel_mgmt_state(t, "CONNECTED", "SUCCESS");
 }
 
 static void tunnel_ssl_established(struct ssl_session *s)
@@ -117,6 +120,8 @@ void tunnel_ssl_begin(struct tunnel *t, bool send_reset)
 	if (!t->ssl)
 		return;
 	ssl_session_start(t->ssl, send_reset);
+	if (send_reset)
+		tunnel_mgmt_state(t, "WAIT", NULL);
 	tunnel_ssl_reschedule(t);
 }
 
@@ -171,6 +176,7 @@ static void tunnel_push_complete(struct tunnel *t)
 		       o->inactive_bytes);
 	ping_stop(&t->ping);
 	ping_start(&t->ping, false);
+	tunnel_mgmt_state(t, "ASSIGN_IP", NULL);
 	if (tunnel_tun_attach(t) < 0) {
 		tunnel_end(t, TUNNEL_FATAL, "tun-setup");
 		return;
@@ -182,6 +188,7 @@ static void tunnel_push_complete(struct tunnel *t)
 	}
 	/* pushed compression, peer-id or mssfix change the limit */
 	tunnel_mss_update(t);
+	tunnel_mgmt_state(t, "CONNECTED", "SUCCESS");
 }
 
 static void tunnel_ssl_control(struct ssl_session *s, const char *m)

@@ -57,6 +57,9 @@ int tunnel_dev_configure(struct tunnel *t, int ifindex, const char *ifname)
 	/* 2.6 order: addresses, --up, routes, --route-up; a failed --up is fatal */
 	if (ret == 0 && script_tunnel_up(t->o, ifname, false) != 0)
 		ret = -ECANCELED;
+	/* as 2.6, only when there are routes to add */
+	if (ret == 0 && (t->o->n_routes || t->o->n_routes_ipv6 || t->o->redirect_gateway))
+		tunnel_mgmt_state(t, "ADD_ROUTES", NULL);
 	if (ret == 0)
 		ret = route_apply(t->o, ifindex, &p->routes);
 	if (ret == 0)

@@ -20,6 +20,7 @@ static struct {
 	char last[256];     /* for --mute: the last message text seen */
 	int repeats;
 	int muted;
+	void (*tap)(int level, const char *text);
 } L = { .verb = 1, .timestamps = true };
 
 static uint64_t mono_ms(void)
@@ -70,6 +71,26 @@ void log_close(void)
 int log_verb(void)
 {
 	return L.verb;
+}
+
+int log_mute(void)
+{
+	return L.mute;
+}
+
+void log_set_verb(int verb)
+{
+	L.verb = verb;
+}
+
+void log_set_mute(int mute)
+{
+	L.mute = mute;
+}
+
+void log_set_tap(void (*tap)(int level, const char *text))
+{
+	L.tap = tap;
 }
 
 bool log_enabled(int level)
@@ -157,6 +178,8 @@ void vmsg(int level, const char *fmt, va_list ap)
 	if ((level & M_ERRNO) && (size_t)n < sizeof(text))
 		snprintf(text + n, sizeof(text) - (size_t)n, ": %s (errno=%d)",
 			 strerror(saved_errno), saved_errno);
+	if (L.tap)
+		L.tap(level, text);
 	log_write(level, text);
 	errno = saved_errno;
 }

@@ -44,6 +44,15 @@ struct log_config {
 int log_configure(const struct log_config *cfg);
 void log_close(void);
 int log_verb(void);
+int log_mute(void);
+/* The management interface's "verb n" and "mute n". */
+void log_set_verb(int verb);
+void log_set_mute(int mute);
+/*
+ * One more reader of every message that passed verb and mute (the
+ * management interface's log cache and >LOG lines); NULL removes it.
+ */
+void log_set_tap(void (*tap)(int level, const char *text));
 bool log_enabled(int level);
 
 void msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

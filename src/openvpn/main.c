@@ -17,6 +17,7 @@
 #include "keyfile.h"
 #include "tls_crypt_v2.h"
 #include "log.h"
+#include "management.h"
 #include "netcfg.h"
 #include "options.h"
 #include "process.h"
@@ -219,6 +220,8 @@ int main(int argc, char **argv)
 	}
 	memset(&persist, 0, sizeof(persist));
 	announce_config(&o);
+	if (management_open(&o) < 0)
+		return 1;
 	if (decide_dco(&o, &persist) < 0)
 		return 1;
 	for (;;) {
@@ -244,6 +247,7 @@ int main(int argc, char **argv)
 	netcfg_cleanup();
 	process_remove_pid(o.writepid);
 	msg(M_INFO, "Exiting%s", status ? " due to fatal error" : "");
+	management_close();
 	options_free(&o);
 	log_close();
 	return status;

@@ -2224,20 +2224,20 @@ static const struct option_def option_table[] = {
 	{ "vlan-pvid", "v", 1, 1, C | D, 0, opt_not_yet },
 
 	/* management interface */
-	{ "management", "addr port|unix-path unix [pw-file]", 2, 3, C, 0, opt_not_yet },
+	{ "management", "addr port|unix-path unix [pw-file]", 2, 3, C, 0, opt_management },
 	{ "management-client", "", 0, 0, C, 0, opt_not_yet },
 	{ "management-client-auth", "", 0, 0, C, 0, opt_not_yet },
-	{ "management-client-user", "u", 1, 1, C, 0, opt_not_yet },
-	{ "management-client-group", "g", 1, 1, C, 0, opt_not_yet },
+	{ "management-client-user", "u", 1, 1, C, 0, opt_management_client_ug },
+	{ "management-client-group", "g", 1, 1, C, 0, opt_management_client_ug },
 	{ "management-external-cert", "certificate-hint", 1, 1, C, 0, opt_not_yet },
 	{ "management-external-key", "[nopadding] [pkcs1] [pss]", 0, 3, C, 0, opt_not_yet },
 	{ "management-forget-disconnect", "", 0, 0, C, 0, opt_not_yet },
-	{ "management-hold", "", 0, 0, C, 0, opt_not_yet },
-	{ "management-log-cache", "n", 1, 1, C, 0, opt_not_yet },
+	{ "management-hold", "", 0, 0, C, 0, opt_management_flag },
+	{ "management-log-cache", "n", 1, 1, C, 0, opt_management_log_cache },
 	{ "management-query-passwords", "", 0, 0, C, 0, opt_not_yet },
 	{ "management-query-proxy", "", 0, 0, C, 0, opt_not_yet },
 	{ "management-query-remote", "", 0, 0, C, 0, opt_not_yet },
-	{ "management-signal", "", 0, 0, C, 0, opt_not_yet },
+	{ "management-signal", "", 0, 0, C, 0, opt_management_flag },
 	{ "management-up-down", "", 0, 0, C, 0, opt_not_yet },
 
 	/* Windows only */

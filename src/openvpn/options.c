@@ -243,6 +243,7 @@ void options_init(struct options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->verb = 1;
+	o->mgmt_log_cache = 250;
 	o->proto = PROTO_UDP;
 	o->lport = xstrdup("1194");
 	o->rport = xstrdup("1194");
@@ -290,6 +291,8 @@ static const size_t string_fields[] = {
 	STR(verify_x509_name), STR(remote_cert_eku), STR(ecdh_curve), STR(genkey_file),
 	STR(genkey_metadata), STR(tls_crypt_v2_verify),
 	STR(pool_persist_file), STR(client_config_dir), STR(status_file),
+	STR(mgmt_addr), STR(mgmt_port), STR(mgmt_pw_file), STR(mgmt_client_user),
+	STR(mgmt_client_group),
 	STR(daemon_name), STR(writepid), STR(user), STR(group),
 	STR(cd), STR(chroot_dir), STR(up), STR(down), STR(auth_token),
 	STR(route_up), STR(route_pre_down), STR(ipchange), STR(tmp_dir),
@@ -1540,6 +1543,7 @@ int options_finalize(struct options *o)
 	if (o->show_help || o->show_version || o->genkey)
 		return 0;
 	bad += options_finalize_server(o);
+	bad += options_finalize_management(o);
 	bad += finalize_client(o);
 	bad += finalize_dns(o);
 	bad += finalize_tls(o);

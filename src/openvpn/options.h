@@ -404,6 +404,13 @@ struct options {
 	char *client_config_dir;
 	int connect_freq_n, connect_freq_secs;   /* 0: unlimited */
 	int connect_freq_initial_n, connect_freq_initial_secs; /* default 100 per 10 s */
+	/* --management (management.c) */
+	char *mgmt_addr;           /* IP address, or the unix socket path */
+	char *mgmt_port;           /* NULL: a unix socket */
+	char *mgmt_pw_file;
+	char *mgmt_client_user, *mgmt_client_group;
+	bool mgmt_hold, mgmt_signal;
+	int mgmt_log_cache;        /* default 250 */
 	char *status_file;         /* --status FILE [secs] */
 	int status_secs;           /* default 60 */
 	int status_version;        /* default 1 */
@@ -575,6 +582,11 @@ int opt_connect_freq(struct options *o, const struct option_call *c);
 int opt_verify_client_cert(struct options *o, const struct option_call *c);
 int opt_max_routes_per_client(struct options *o, const struct option_call *c);
 int opt_status(struct options *o, const struct option_call *c);
+int opt_management(struct options *o, const struct option_call *c);
+int opt_management_client_ug(struct options *o, const struct option_call *c);
+int opt_management_flag(struct options *o, const struct option_call *c);
+int opt_management_log_cache(struct options *o, const struct option_call *c);
+int options_finalize_management(const struct options *o);
 int opt_status_version(struct options *o, const struct option_call *c);
 int opt_ifconfig_push(struct options *o, const struct option_call *c);
 int opt_ifconfig_ipv6_push(struct options *o, const struct option_call *c);

@@ -21,6 +21,13 @@ void server_status_init(struct server *srv);
 /* Arm the status and pool-persist timers (the status file at once). */
 void server_status_start(struct server *srv);
 void server_status_write(struct server *srv);
+/* The status report in format 1..3, malloc'ed (NULL on failure). */
+char *server_status_text(struct server *srv, int version);
 void server_status_log(const struct server *srv);
+
+/* ---- server_mgmt.c -------------------------------------------------------- */
+
+/* The management interface joins this run's event loop. */
+void server_mgmt_attach(struct server *srv);
 
 #endif

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf_batch.h"
+#include "management.h"
 #include "peer.h"
 #include "pool.h"
 #include "process.h"
@@ -261,6 +262,8 @@ static int server_start(struct server *srv)
 		return ret;
 	server_status_start(srv);
 	msg(M_INFO, "Initialization Sequence Completed");
+	management_state("CONNECTED", &(struct mgmt_state_info){ .desc = "SUCCESS",
+			 .tun_ip = srv->o->ifconfig_local });
 	srv->persist->restarts = 0;
 	return 0;
 }
@@ -284,6 +287,7 @@ static void server_teardown(struct server *srv)
 		ssl_ctx_free(srv->tls_ctx);
 	pool_free(srv->pool);
 	ptab_free(&srv->tab);
+	management_detach();
 	event_loop_free(&srv->loop);
 	free(srv->mem);
 	if (srv->end != TUNNEL_RESTART_SOFT || !srv->o->persist_tun) {
@@ -307,7 +311,15 @@ enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persi
 	srv->o = o;
 	srv->persist = persist;
 	srv->end = TUNNEL_FATAL;
-	if (server_setup(srv) < 0 || server_start(srv) < 0) {
+	if (server_setup(srv) < 0) {
+		srv->end_reason = "setup";
+		goto out;
+	}
+	server_mgmt_attach(srv);
+	/* --management-hold: wait for "hold release" (or a signal) */
+	if (management_hold(&srv->loop, 0) && srv->end_reason)
+		goto out;
+	if (server_start(srv) < 0) {
 		srv->end = TUNNEL_FATAL;
 		srv->end_reason = "setup";
 	} else {
@@ -322,6 +334,10 @@ enum tunnel_end server_run(const struct options *o, struct tunnel_persist *persi
 			    srv->end_reason ? srv->end_reason : "signal");
 		server_status_log(srv);
 	}
+out:
+	management_state(srv->end == TUNNEL_RESTART_SOFT || srv->end == TUNNEL_RESTART_HARD ?
+			 "RECONNECTING" : "EXITING",
+			 &(struct mgmt_state_info){ .desc = srv->end_reason });
 	server_teardown(srv);
 	end = srv->end;
 	free(srv);

@@ -6,6 +6,7 @@
 #include "server_int.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -32,7 +33,13 @@ static size_t server_status_n_routes(const struct server *srv)
 	return n;
 }
 
-void server_status_write(struct server *srv)
+/*
+ * Gather the connected clients and their routes into a struct
+ * status_server for fn: the status file and the management interface's
+ * "status" print the same.
+ */
+static int server_status_collect(struct server *srv,
+				 int (*fn)(const struct status_server *s, void *arg), void *arg)
 {
 	uint32_t n = srv->n_connected, nc = 0, nr = 0;
 	size_t max_routes = server_status_n_routes(srv);
@@ -42,7 +49,7 @@ void server_status_write(struct server *srv)
 	char (*virt)[64] = calloc(max_routes ? max_routes : 1, sizeof(*virt));
 	struct status_server s;
 	struct peer *p;
-	int i;
+	int i, ret = -ENOMEM;
 
 	if (!cl || !rt || !real || !virt)
 		goto out;
@@ -79,12 +86,46 @@ void server_status_write(struct server *srv)
 		.title = version_title(), .now = time(NULL), .clients = cl, .n_clients = nc,
 		.routes = rt, .n_routes = nr, .dco_enabled = srv->dco,
 	};
-	status_write_file(&s, srv->o->status_version, srv->o->status_file);
+	ret = fn(&s, arg);
 out:
 	free(cl);
 	free(rt);
 	free(real);
 	free(virt);
+	return ret;
+}
+
+static int server_status_to_file(const struct status_server *s, void *arg)
+{
+	const struct options *o = arg;
+
+	return status_write_file(s, o->status_version, o->status_file);
+}
+
+void server_status_write(struct server *srv)
+{
+	server_status_collect(srv, server_status_to_file, (void *)srv->o);
+}
+
+struct status_text {
+	int version;
+	char *text;
+};
+
+static int server_status_to_text(const struct status_server *s, void *arg)
+{
+	struct status_text *st = arg;
+	size_t len;
+
+	return status_render(s, st->version, &st->text, &len);
+}
+
+char *server_status_text(struct server *srv, int version)
+{
+	struct status_text st = { .version = version };
+
+	server_status_collect(srv, server_status_to_text, &st);
+	return st.text;
 }
 
 static void server_status_due(struct timer *tm)

@@ -18,6 +18,7 @@
 
 #include "event.h"
 #include "log.h"
+#include "management.h"
 #include "ssl_openssl.h"
 
 /* 2.6's provisional P2P peer-id ("vpn") when it is not exported. */
@@ -483,6 +484,7 @@ static int ssl_handle_keymethod(struct ssl_session *s, struct key_state *ks,
 	if (s->pull && !s->pushed) {
 		/* keys follow the PUSH_REPLY; ask for it if it does not come by itself */
 		s->push_request_ms = event_now_ms() + 1000;
+		management_state("GET_CONFIG", NULL);
 		return 0;
 	}
 	/* Renegotiations keep the cipher and features negotiated first. */
@@ -690,6 +692,9 @@ static bool ssl_check_session(struct ssl_session *s, const struct reliable_pkt *
 	s->peer_sid_known = true;
 	msg(D_NORMAL, "TLS: Initial packet from %s, sid=%s", s->peer_name,
 	    sid_str(p->sid, a, sizeof(a)));
+	/* a client's (not each server peer's) state for the management port */
+	if (!s->tls_server)
+		management_state("AUTH", NULL);
 	/* A TLS server that waited for its peer answers with its own reset;
 	 * one that already sent it sends everything again at once, now
 	 * carrying the ACK. */

@@ -250,8 +250,7 @@ int status_format(const struct status_server *s, int version, char *buf, size_t 
 	return o.pos > INT32_MAX ? -EOVERFLOW : (int)o.pos;
 }
 
-/* The whole text in a fresh heap buffer; *len excludes the NUL. */
-static int status_render(const struct status_server *s, int version, char **text, size_t *len)
+int status_render(const struct status_server *s, int version, char **text, size_t *len)
 {
 	int n = status_format(s, version, NULL, 0);
 
@@ -350,4 +349,26 @@ int status_write_file(const struct status_server *s, int version, const char *pa
 	ret = status_write_atomic(path, text, len);
 	free(text);
 	return ret;
+}
+
+int status_format_p2p(const struct status_p2p *s, char *buf, size_t len)
+{
+	struct out o = { .buf = buf, .len = len };
+
+	out_str(&o, "OpenVPN STATISTICS\nUpdated,");
+	out_time(&o, s->now);
+	out_str(&o, "\nTUN/TAP read bytes,");
+	out_u64(&o, s->tun_read_bytes);
+	out_str(&o, "\nTUN/TAP write bytes,");
+	out_u64(&o, s->tun_write_bytes);
+	out_str(&o, "\nTCP/UDP read bytes,");
+	out_u64(&o, s->link_read_bytes);
+	out_str(&o, "\nTCP/UDP write bytes,");
+	out_u64(&o, s->link_write_bytes);
+	out_str(&o, "\nAuth read bytes,");
+	out_u64(&o, s->auth_read_bytes);
+	out_str(&o, "\nEND\n");
+	if (len)
+		buf[o.pos < len ? o.pos : len - 1] = '\0';
+	return o.pos > INT32_MAX ? -EOVERFLOW : (int)o.pos;
 }

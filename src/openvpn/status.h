@@ -83,6 +83,8 @@ const char *status_real_addr(const struct sockaddr_any *a, char *buf, size_t len
  * -EINVAL for a version other than 1..3.
  */
 int status_format(const struct status_server *s, int version, char *buf, size_t len);
+/* The whole text in a fresh heap buffer; *len excludes the NUL. */
+int status_render(const struct status_server *s, int version, char **text, size_t *len);
 /* Write to f. Returns 0, -EINVAL, -ENOMEM or -EIO. */
 int status_print(const struct status_server *s, int version, FILE *f);
 /*
@@ -95,5 +97,21 @@ int status_print(const struct status_server *s, int version, FILE *f);
 int status_write_atomic(const char *path, const char *data, size_t len);
 /* status_format() then status_write_atomic(). */
 int status_write_file(const struct status_server *s, int version, const char *path);
+
+/*
+ * Point-to-point mode (the management interface's "status"): the same
+ * counters in every version, as 2.6 prints them:
+ *   OpenVPN STATISTICS / Updated,<time> / TUN/TAP read bytes,<n> / ...
+ *   / Auth read bytes,<n> / END
+ */
+struct status_p2p {
+	time_t now;
+	uint64_t tun_read_bytes, tun_write_bytes;
+	uint64_t link_read_bytes, link_write_bytes;
+	uint64_t auth_read_bytes;   /* payload that passed authentication */
+};
+
+/* Like status_format(). */
+int status_format_p2p(const struct status_p2p *s, char *buf, size_t len);
 
 #endif

@@ -39,7 +39,7 @@ cc=${CC:-clang}
 jobs=${FUZZ_JOBS:-1}
 
 all="config options reliable_pkt reliable tls_wrap keymethod crypto keyfile addr
-	ccd push comp mss pool_persist dco_nl tls_cipher tls_crypt_v2 cert_opts"
+	ccd push comp mss pool_persist dco_nl tls_cipher tls_crypt_v2 cert_opts management"
 names=${FUZZ_ONLY:-$all}
 
 # Largest input worth trying, per harness.
@@ -53,6 +53,7 @@ harness_max_len() {
 	keymethod) echo 2200 ;;
 	tls_wrap|crypto|reliable) echo 16384 ;;
 	keyfile|tls_crypt_v2) echo 4096 ;;
+	management) echo 8192 ;;
 	*) echo 2100 ;;
 	esac
 }
@@ -69,6 +70,7 @@ harness_targets() {
 	ccd) echo "options.c option_table.c option_server.c" ;;
 	push) echo "push.c options.c option_table.c" ;;
 	comp) echo "comp.c" ;;
+	management) echo "management_cmd.c config.c" ;;
 	pool_persist) echo "pool.c" ;;
 	dco_nl) echo "dco_linux.c" ;;
 	tls_cipher) echo "ssl_ciphers.c" ;;

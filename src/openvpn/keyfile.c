@@ -11,10 +11,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
+void keyfile_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -76,11 +73,11 @@ static int parse_key_line(struct key_parser *p, const char *line, size_t len,
 			unsigned char c = (unsigned char)line[i];
 
 			if (c >= 0x21 && c < 0x7f)
-				set_err(err, errlen, "%s:%u: invalid character '%c' in static key "
+				keyfile_set_err(err, errlen, "%s:%u: invalid character '%c' in static key "
 					"(only hex digits may appear between the markers)",
 					name, lineno, c);
 			else
-				set_err(err, errlen, "%s:%u: invalid byte 0x%02x in static key "
+				keyfile_set_err(err, errlen, "%s:%u: invalid byte 0x%02x in static key "
 					"(only hex digits may appear between the markers)",
 					name, lineno, c);
 			return -EINVAL;
@@ -91,7 +88,7 @@ static int parse_key_line(struct key_parser *p, const char *line, size_t len,
 			size_t n = p->digits / 2;
 
 			if (n >= STATIC_KEY_LEN) {
-				set_err(err, errlen, "%s:%u: static key is longer than %d bytes",
+				keyfile_set_err(err, errlen, "%s:%u: static key is longer than %d bytes",
 					name, lineno, STATIC_KEY_LEN);
 				return -EINVAL;
 			}
@@ -108,12 +105,12 @@ static int check_key_size(const struct key_parser *p, const char *name, unsigned
 	size_t n = p->digits / 2;
 
 	if (p->digits % 2) {
-		set_err(err, errlen, "%s:%u: static key has an odd number of hex digits (%zu)",
+		keyfile_set_err(err, errlen, "%s:%u: static key has an odd number of hex digits (%zu)",
 			name, lineno, p->digits);
 		return -EINVAL;
 	}
 	if (n != STATIC_KEY_LEN && n != STATIC_KEY_ONE_LEN) {
-		set_err(err, errlen, "%s:%u: static key has %zu bytes, expected %d (or %d for "
+		keyfile_set_err(err, errlen, "%s:%u: static key has %zu bytes, expected %d (or %d for "
 			"a single key)", name, lineno, n, STATIC_KEY_LEN, STATIC_KEY_ONE_LEN);
 		return -EINVAL;
 	}
@@ -151,9 +148,9 @@ int keyfile_parse(struct static_key *key, const char *text, size_t len,
 			goto out;
 	}
 	if (state == SEEK_BEGIN)
-		set_err(err, errlen, "%s: no '%s' line found", name, KEYFILE_BEGIN);
+		keyfile_set_err(err, errlen, "%s: no '%s' line found", name, KEYFILE_BEGIN);
 	else
-		set_err(err, errlen, "%s:%u: missing '%s' line", name,
+		keyfile_set_err(err, errlen, "%s:%u: missing '%s' line", name,
 			lineno > first_line ? lineno - 1 : first_line, KEYFILE_END);
 	ret = -EINVAL;
 out:
@@ -172,11 +169,11 @@ int keyfile_read_text(const char *path, char **out, size_t *out_len, char *err, 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		set_err(err, errlen, "%s: cannot open static key file: %s", path, strerror(errno));
+		keyfile_set_err(err, errlen, "%s: cannot open static key file: %s", path, strerror(errno));
 		return ret;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > KEYFILE_MAX_FILE) {
-		set_err(err, errlen, "%s: not a regular file of at most %d bytes", path,
+		keyfile_set_err(err, errlen, "%s: not a regular file of at most %d bytes", path,
 			KEYFILE_MAX_FILE);
 		ret = -EINVAL;
 		goto out;
@@ -194,7 +191,7 @@ int keyfile_read_text(const char *path, char **out, size_t *out_len, char *err, 
 			continue;
 		if (n <= 0) {
 			ret = n < 0 ? -errno : -EIO;
-			set_err(err, errlen, "%s: read error: %s", path, strerror(-ret));
+			keyfile_set_err(err, errlen, "%s: read error: %s", path, strerror(-ret));
 			goto out;
 		}
 		got += (size_t)n;
@@ -268,11 +265,11 @@ int keyfile_key_dirs(const struct static_key *key, enum key_direction dir,
 		recv = 0;
 		break;
 	default:
-		set_err(err, errlen, "invalid key direction %d", (int)dir);
+		keyfile_set_err(err, errlen, "invalid key direction %d", (int)dir);
 		return -EINVAL;
 	}
 	if (key->len < STATIC_KEY_LEN && (send || recv)) {
-		set_err(err, errlen, "a static key with only %zu bytes holds one key and cannot "
+		keyfile_set_err(err, errlen, "a static key with only %zu bytes holds one key and cannot "
 			"be used with a key direction", key->len);
 		return -EINVAL;
 	}
@@ -364,7 +361,7 @@ int keyfile_write_text(const char *path, const char *text, size_t len, char *err
 		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			ret = -errno;
-			set_err(err, errlen, "%s: cannot open for writing: %s", path,
+			keyfile_set_err(err, errlen, "%s: cannot open for writing: %s", path,
 				strerror(errno));
 			return ret;
 		}
@@ -373,7 +370,7 @@ int keyfile_write_text(const char *path, const char *text, size_t len, char *err
 	if (path && close(fd) < 0 && !ret)
 		ret = -errno;
 	if (ret)
-		set_err(err, errlen, "%s: write error: %s", path ? path : "stdout",
+		keyfile_set_err(err, errlen, "%s: write error: %s", path ? path : "stdout",
 			strerror(-ret));
 	return ret;
 }

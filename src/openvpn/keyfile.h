@@ -27,6 +27,11 @@
 #define KEYFILE_MAX_FILE (64 * 1024)
 #define KEYFILE_ERR_LEN 256
 
+/* Format a message into err (when err and errlen are set): how the key
+ * file parsers here and in tls_crypt_v2.c report bad input. */
+void keyfile_set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 struct static_key {
 	uint8_t bytes[STATIC_KEY_LEN];
 	size_t len;             /* STATIC_KEY_LEN, or STATIC_KEY_ONE_LEN (key0 only) */

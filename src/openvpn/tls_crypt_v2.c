@@ -14,20 +14,6 @@
 #define PEM_LINE 64
 #define PEM_TEXT_MAX 2048               /* a client key is < 1.3 KiB of base64 */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- base64 --------------------------------------------------------------- */
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -183,7 +169,7 @@ static int pem_decode(const char *text, size_t len, const char *label, const cha
 		pos += n + (nl ? 1 : 0);
 		if (!body && pem_marker(line, n, "BEGIN", &l, &ll)) {
 			if (ll != strlen(label) || memcmp(l, label, ll)) {
-				set_err(err, errlen, "%s: found '%.*s', expected a '%s'", name,
+				keyfile_set_err(err, errlen, "%s: found '%.*s', expected a '%s'", name,
 					(int)(ll < 80 ? ll : 80), l, label);
 				return -EINVAL;
 			}
@@ -194,12 +180,12 @@ static int pem_decode(const char *text, size_t len, const char *label, const cha
 			ret = tls_crypt_v2_base64_decode(body, (size_t)(line - body), out, cap,
 							 out_len);
 			if (ret)
-				set_err(err, errlen, "%s: %s", name, ret == -EMSGSIZE
+				keyfile_set_err(err, errlen, "%s: %s", name, ret == -EMSGSIZE
 					? "key is too long" : "invalid base64 in the key");
 			return ret ? -EINVAL : 0;
 		}
 	}
-	set_err(err, errlen, "%s: no complete '%s' block found", name, label);
+	keyfile_set_err(err, errlen, "%s: no complete '%s' block found", name, label);
 	return -EINVAL;
 }
 
@@ -212,7 +198,7 @@ int tls_crypt_v2_parse_server_key(struct tls_crypt_v2_server_key *k, const char 
 	ret = pem_decode(text, len, TLS_CRYPT_V2_SERVER_LABEL, name, k->bytes, sizeof(k->bytes),
 			 &n, err, errlen);
 	if (ret == 0 && n != sizeof(k->bytes)) {
-		set_err(err, errlen, "%s: tls-crypt-v2 server key has %zu bytes, expected %zu",
+		keyfile_set_err(err, errlen, "%s: tls-crypt-v2 server key has %zu bytes, expected %zu",
 			name, n, sizeof(k->bytes));
 		ret = -EINVAL;
 	}
@@ -236,7 +222,7 @@ int tls_crypt_v2_parse_client_key(struct tls_crypt_v2_client_key *k, const char 
 	/* the client cannot check WKc, but its own length field must agree */
 	if (n < STATIC_KEY_LEN + TLS_CRYPT_V2_MIN_WKC ||
 	    tls_crypt_v2_wkc_len(raw + STATIC_KEY_LEN, n - STATIC_KEY_LEN) != n - STATIC_KEY_LEN) {
-		set_err(err, errlen, "%s: not a valid tls-crypt-v2 client key (%zu bytes)", name, n);
+		keyfile_set_err(err, errlen, "%s: not a valid tls-crypt-v2 client key (%zu bytes)", name, n);
 		ret = -EINVAL;
 		goto out;
 	}
@@ -391,7 +377,7 @@ static int write_pem(const char *label, const uint8_t *data, size_t len, const c
 
 	n = tls_crypt_v2_pem_format(label, data, len, text, sizeof(text));
 	if (n < 0) {
-		set_err(err, errlen, "key too large to write");
+		keyfile_set_err(err, errlen, "key too large to write");
 		return n;
 	}
 	ret = keyfile_write_text(path, text, (size_t)n, err, errlen);
@@ -406,7 +392,7 @@ int tls_crypt_v2_genkey_server(const char *path, char *err, size_t errlen)
 
 	ret = crypto_rand_bytes(sk.bytes, sizeof(sk.bytes));
 	if (ret)
-		set_err(err, errlen, "cannot get random bytes for the key");
+		keyfile_set_err(err, errlen, "cannot get random bytes for the key");
 	else
 		ret = write_pem(TLS_CRYPT_V2_SERVER_LABEL, sk.bytes, sizeof(sk.bytes), path, err,
 				errlen);
@@ -432,7 +418,7 @@ static int genkey_metadata(const char *meta_b64, uint8_t *meta, size_t *len, cha
 	meta[0] = TLS_CRYPT_V2_META_USER;
 	if (tls_crypt_v2_base64_decode(meta_b64, strlen(meta_b64), meta + 1,
 				       TLS_CRYPT_V2_MAX_USER_METADATA, &n)) {
-		set_err(err, errlen, "metadata must be base64 of at most %d bytes",
+		keyfile_set_err(err, errlen, "metadata must be base64 of at most %d bytes",
 			TLS_CRYPT_V2_MAX_USER_METADATA);
 		return -EINVAL;
 	}
@@ -456,7 +442,7 @@ int tls_crypt_v2_genkey_client(const struct tls_crypt_v2_server_key *sk, const c
 	if (ret == 0)
 		ret = tls_crypt_v2_wrap(sk, &kc, meta, meta_len, out + STATIC_KEY_LEN, &wkc_len);
 	if (ret) {
-		set_err(err, errlen, "cannot create the client key");
+		keyfile_set_err(err, errlen, "cannot create the client key");
 		goto out;
 	}
 	memcpy(out, kc.bytes, STATIC_KEY_LEN);

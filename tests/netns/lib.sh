@@ -68,6 +68,20 @@ require_debian_openvpn() {
 	[ -x "$DEBIAN_OPENVPN" ] || skip "Debian openvpn not installed at $DEBIAN_OPENVPN (apt-get install openvpn)"
 }
 
+# require_daemon: the daemon under test must have been built.
+require_daemon() {
+	[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+}
+
+# require_debian_samples: Debian's sample configs and keys, in $EX and $KEYS.
+require_debian_samples() {
+	EX=/usr/share/doc/openvpn/examples
+	KEYS=$EX/sample-keys
+	[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.crt" ] &&
+		[ -r "$KEYS/ca.key" ] ||
+		skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+}
+
 netns_pair() {
 	ip netns add "$NS_A" || return 1
 	ip netns add "$NS_B" || return 1

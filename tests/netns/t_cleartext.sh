@@ -6,7 +6,7 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 netns_pair || { fail "namespace setup"; finish; }
 
 TUN_A=10.200.$OCTET.1

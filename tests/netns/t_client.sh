@@ -6,11 +6,8 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
-EX=/usr/share/doc/openvpn/examples
-KEYS=$EX/sample-keys
-[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.crt" ] ||
-	skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+require_daemon
+require_debian_samples
 netns_pair || { fail "namespace setup"; finish; }
 
 # run_proto udp|tcp: Debian's sample server and our client with the sample

@@ -7,7 +7,7 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 netns_pair || { fail "namespace setup"; finish; }
 "$(dirname "$0")/pki.sh" "$WORK/pki" >/dev/null || { fail "PKI generation"; finish; }
 P=$WORK/pki

@@ -3,7 +3,7 @@
 # nothing started. Also --version and --help.
 . "$(dirname "$0")/lib.sh"
 
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 
 # expect LABEL WANT_RC REGEX command...
 expect() {

@@ -6,7 +6,7 @@
 # is there, the same configurations must be reported usable.
 . "$(dirname "$0")/lib.sh"
 
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 "$OPENVPN_BIN" --version | grep -q "^DCO: built" || skip "this build has no DCO support"
 
 # expect LABEL WANT_RC REGEX command...

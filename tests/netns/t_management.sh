@@ -7,12 +7,9 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 command -v python3 >/dev/null || skip "python3 is needed for the management client"
-EX=/usr/share/doc/openvpn/examples
-KEYS=$EX/sample-keys
-[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.key" ] ||
-	skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+require_debian_samples
 netns_star 2 || { fail "namespace setup"; finish; }
 C0=${STAR_NS[0]} C1=${STAR_NS[1]}
 MPORT=7505

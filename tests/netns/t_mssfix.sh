@@ -10,7 +10,7 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 command -v openssl >/dev/null || skip "openssl command missing (apt-get install openssl)"
 command -v tcpdump >/dev/null || skip "tcpdump missing (apt-get install tcpdump)"
 # the system python starts faster than a version manager's shim

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 netns_pair || { fail "namespace setup"; finish; }
 
 TUN_A=10.203.$OCTET.1

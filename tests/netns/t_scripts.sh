@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 command -v openssl >/dev/null || skip "openssl command missing (apt-get install openssl)"
 netns_pair || { fail "namespace setup"; finish; }
 "$(dirname "$0")/pki.sh" "$WORK/pki" || { fail "PKI generation"; finish; }

@@ -6,11 +6,8 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
-EX=/usr/share/doc/openvpn/examples
-KEYS=$EX/sample-keys
-[ -r "$EX/sample-config-files/server.conf" ] && [ -r "$KEYS/ca.key" ] ||
-	skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
+require_daemon
+require_debian_samples
 netns_star 3 || { fail "namespace setup"; finish; }
 C0=${STAR_NS[0]} C1=${STAR_NS[1]} C2=${STAR_NS[2]}
 IROUTE_NET=10.99.$OCTET

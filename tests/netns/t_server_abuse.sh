@@ -7,7 +7,7 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 command -v python3 >/dev/null || skip "python3 is needed to send forged packets"
 netns_star 2 || { fail "namespace setup"; finish; }
 C0=${STAR_NS[0]} C1=${STAR_NS[1]}

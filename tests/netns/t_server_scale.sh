@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_root
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 N=${SCALE_CLIENTS:-50}
 LIMIT=${SCALE_SECONDS:-120}
 netns_star "$N" || { fail "namespace setup"; finish; }

@@ -8,7 +8,7 @@
 
 require_root
 require_debian_openvpn
-[ -x "$OPENVPN_BIN" ] || { echo "FAIL: daemon not built at $OPENVPN_BIN"; exit 1; }
+require_daemon
 netns_pair || { fail "namespace setup"; finish; }
 OURS=$OPENVPN_BIN
 DEB=$DEBIAN_OPENVPN

@@ -904,7 +904,7 @@ static int set_file(const struct option_call *c, struct option_file *f)
 	return ret;
 }
 
-/* ca, cert, key, extra-certs, tls-crypt: a file name or an inline block. */
+/* ca, cert, key, extra-certs, pkcs12, tls-crypt: a file name or an inline block. */
 static int opt_file(struct options *o, const struct option_call *c)
 {
 	static const struct { const char *name; size_t off; } files[] = {
@@ -912,6 +912,7 @@ static int opt_file(struct options *o, const struct option_call *c)
 		{ "cert", offsetof(struct options, cert) },
 		{ "key", offsetof(struct options, key) },
 		{ "extra-certs", offsetof(struct options, extra_certs) },
+		{ "pkcs12", offsetof(struct options, pkcs12) },
 		{ "tls-crypt", offsetof(struct options, tls_crypt) },
 	};
 	size_t i;
@@ -2125,7 +2126,7 @@ static const struct option_def option_table[] = {
 	{ "cert", "file", 1, 1, C, INL, opt_file },
 	{ "extra-certs", "file", 1, 1, C, INL, opt_file },
 	{ "key", "file", 1, 1, C, INL, opt_file },
-	{ "pkcs12", "file", 1, 1, C, INL, opt_not_yet },
+	{ "pkcs12", "file", 1, 1, C, INL, opt_file },
 	{ "dh", "file|none", 1, 1, C, INL, opt_dh },
 	{ "ecdh-curve", "name", 1, 1, C, 0, opt_tls_list },
 	{ "tls-auth", "file [direction]", 1, 2, C, INL, opt_tls_auth },

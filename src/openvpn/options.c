@@ -300,7 +300,7 @@ static const size_t string_fields[] = {
 	STR(client_disconnect), STR(auth_user_pass_verify),
 };
 static const size_t file_fields[] = {
-	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(tls_auth),
+	STR(ca), STR(cert), STR(key), STR(dh), STR(extra_certs), STR(pkcs12), STR(tls_auth),
 	STR(tls_crypt), STR(tls_crypt_v2), STR(crl_verify), STR(auth_user_pass),
 	STR(askpass),
 };
@@ -1235,6 +1235,7 @@ static int finalize_tls_files(struct options *o)
 	bad += check_file(o, "--cert", &o->cert, false);
 	bad += check_file(o, "--key", &o->key, true);
 	bad += check_file(o, "--extra-certs", &o->extra_certs, false);
+	bad += check_file(o, "--pkcs12", &o->pkcs12, true);
 	bad += check_file(o, "--tls-auth", &o->tls_auth, true);
 	bad += check_file(o, "--tls-crypt", &o->tls_crypt, true);
 	bad += check_file(o, "--tls-crypt-v2", &o->tls_crypt_v2, true);
@@ -1258,6 +1259,14 @@ static int finalize_tls_required(struct options *o)
 	if (o->tls_server && !option_file_set(&o->dh) && !o->dh_none) {
 		report("--tls-server needs --dh: a DH parameter file, or 'none' to use ECDHE only");
 		bad++;
+	}
+	if (option_file_set(&o->pkcs12)) {
+		/* the file holds certificate, key and (without --ca) the CAs */
+		if (option_file_set(&o->cert) || option_file_set(&o->key)) {
+			report("--pkcs12 already holds the certificate and its key: drop --cert and --key");
+			bad++;
+		}
+		return bad;
 	}
 	/* the peer's pinned fingerprint can replace the CA (self-signed peers) */
 	if (!option_file_set(&o->ca) && !o->capath && o->fp_mode != CERT_FP_PEER) {
@@ -1347,6 +1356,7 @@ static int finalize_no_tls(struct options *o)
 		{ option_file_set(&o->cert), "--cert" },
 		{ option_file_set(&o->key), "--key" },
 		{ option_file_set(&o->extra_certs), "--extra-certs" },
+		{ option_file_set(&o->pkcs12), "--pkcs12" },
 		{ option_file_set(&o->tls_auth), "--tls-auth" },
 		{ option_file_set(&o->tls_crypt), "--tls-crypt" },
 		{ option_file_set(&o->tls_crypt_v2), "--tls-crypt-v2" },
@@ -1644,6 +1654,7 @@ static void log_tls(const struct options *o)
 	LOG_FILE(o, cert);
 	LOG_FILE(o, key);
 	LOG_FILE(o, extra_certs);
+	LOG_FILE(o, pkcs12);
 	msg(D_OPTIONS, "  dh = %s", o->dh_none ? "none" : option_file_text(&o->dh));
 	LOG_FILE(o, tls_auth);
 	LOG_INT(o, tls_auth_dir);

@@ -281,6 +281,7 @@ struct options {
 
 	/* TLS control channel */
 	struct option_file ca, cert, key, dh, extra_certs;
+	struct option_file pkcs12;  /* certificate, key and CAs in one file */
 	bool dh_none;              /* --dh none: ECDHE only */
 	char *capath;
 	struct option_file tls_auth, tls_crypt;

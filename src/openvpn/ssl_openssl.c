@@ -22,6 +22,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -250,6 +251,97 @@ static int ctx_load_key(SSL_CTX *ctx, const struct options *o)
 	return ret;
 }
 
+/* A PKCS#12 file, or an inline block of its base64 (as OpenVPN writes it). */
+static PKCS12 *read_pkcs12(const struct option_file *f)
+{
+	BIO *bio = source_open(f), *b64 = NULL;
+	PKCS12 *p12 = NULL;
+
+	if (bio && f->is_inline) {
+		b64 = BIO_new(BIO_f_base64());
+		if (!b64)
+			goto out;
+		bio = BIO_push(b64, bio);
+	}
+	if (bio)
+		p12 = d2i_PKCS12_bio(bio, NULL);
+out:
+	BIO_free_all(bio);
+	return p12;
+}
+
+/* The PKCS#12 password: none, or the first line of --askpass FILE. */
+static int pkcs12_password(PKCS12 *p12, const struct options *o, const char *name,
+			   char *pass, size_t plen)
+{
+	pass[0] = '\0';
+	if (PKCS12_verify_mac(p12, "", 0) || PKCS12_verify_mac(p12, NULL, 0))
+		return 0;
+	if (!option_file_set(&o->askpass)) {
+		msg(M_ERR, "Cannot open %s: it is protected by a password; give it with --askpass FILE",
+		    name);
+		return -EINVAL;
+	}
+	if (keymethod_read_password(&o->askpass, pass, plen) < 0)
+		return -EINVAL;
+	if (!PKCS12_verify_mac(p12, pass, -1)) {
+		msg(M_ERR, "Cannot open %s: wrong --askpass password", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * --pkcs12: this side's certificate and key, and the CAs it carries, which
+ * are the trusted CAs unless --ca or --capath name others (then they only
+ * complete the chain we send).
+ */
+static int ctx_load_pkcs12(SSL_CTX *ctx, const struct options *o, bool server)
+{
+	bool own_cas = !option_file_set(&o->ca) && !o->capath;
+	STACK_OF(X509) *cas = NULL;
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	char name[512], pass[256];
+	PKCS12 *p12;
+	int i, ret;
+
+	source_name(&o->pkcs12, "pkcs12", name, sizeof(name));
+	p12 = read_pkcs12(&o->pkcs12);
+	if (!p12)
+		return ctx_error("Cannot read a PKCS#12 file from %s", name);
+	ret = pkcs12_password(p12, o, name, pass, sizeof(pass));
+	if (!ret && !PKCS12_parse(p12, pass, &key, &cert, &cas))
+		ret = ctx_error("Cannot decode %s (a legacy encryption may need OpenSSL's legacy provider)",
+				name);
+	OPENSSL_cleanse(pass, sizeof(pass));
+	if (!ret && (!cert || !key))
+		ret = ctx_error("%s holds no certificate with its private key", name);
+	if (!ret && (!SSL_CTX_use_certificate(ctx, cert) || !SSL_CTX_use_PrivateKey(ctx, key) ||
+		     !SSL_CTX_check_private_key(ctx)))
+		ret = ctx_error("Cannot use the certificate and key from %s", name);
+	if (!ret && own_cas && sk_X509_num(cas) == 0 && o->fp_mode != CERT_FP_PEER) {
+		msg(M_ERR, "%s holds no CA certificate: give the CA with --ca", name);
+		ret = -EINVAL;
+	}
+	for (i = 0; !ret && i < sk_X509_num(cas); i++) {
+		X509 *x = sk_X509_value(cas, i);
+
+		if (!own_cas)
+			ret = SSL_CTX_add1_chain_cert(ctx, x) ? 0 : -EINVAL;
+		else if (!X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), x) ||
+			 (server && !SSL_CTX_add_client_CA(ctx, x)))
+			ret = -EINVAL;
+		if (ret)
+			ret = ctx_error("Cannot use a CA certificate from %s", name);
+	}
+	sk_X509_pop_free(cas, X509_free);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	PKCS12_free(p12);
+	return ret;
+}
+
 static int ctx_load_ca(SSL_CTX *ctx, const struct options *o, bool server)
 {
 	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
@@ -437,6 +529,8 @@ int ssl_ctx_new(const struct options *o, struct ssl_ctx **out)
 		ret = ctx_set_algorithms(c->ctx, o);
 	if (!ret)
 		ret = ctx_load_ca(c->ctx, o, c->server);
+	if (!ret && option_file_set(&o->pkcs12))
+		ret = ctx_load_pkcs12(c->ctx, o, c->server);
 	if (!ret && option_file_set(&o->cert))
 		ret = ctx_load_cert(c->ctx, o);
 	if (!ret)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Client mode against Debian's openvpn 2.6 server, both running Debian's
 # sample server.conf and client.conf (from the openvpn package, with the
-# sample keys beside them) changed only in addresses and file paths.
+# sample keys beside them) changed only in addresses and file paths; and
+# the sample client.p12 with --pkcs12.
 . "$(dirname "$0")/lib.sh"
 
 require_root
@@ -93,7 +94,47 @@ run_redirect() {
 	stop_pid "$PID_S"
 }
 
+# --pkcs12 instead of --ca/--cert/--key: Debian's sample client.p12
+# (password "password", given with --askpass), as a file and inline
+# (base64, as OpenVPN inlines it); a wrong password is refused at start.
+run_pkcs12() {
+	local how=$1 conf=$WORK/client-p12-$1.conf log=$WORK/client-p12-$1.log
+	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" -e '/^ca /d' -e '/^cert /d' \
+		-e '/^key /d' "$EX/sample-config-files/client.conf" >"$conf"
+	echo "askpass $WORK/p12-$how.pass" >>"$conf"
+	if [ "$how" = inline ]; then
+		{ echo "<pkcs12>"; base64 "$KEYS/client.p12"; echo "</pkcs12>"; } >>"$conf"
+	else
+		echo "pkcs12 $KEYS/client.p12" >>"$conf"
+	fi
+	if [ "$how" = wrong ]; then echo nope; else echo password; fi >"$WORK/p12-$how.pass"
+	start_in "$NS_B" "$log" "$OPENVPN_BIN" --config "$conf"
+	PID_C=$LAST_PID
+	if [ "$how" = wrong ]; then
+		if wait_log "$log" 'wrong --askpass password' 10 && wait_gone "$PID_C" 5; then
+			pass "pkcs12: a wrong password is refused at start"
+		else
+			fail "pkcs12 with a wrong password (log $log)"
+		fi
+	elif wait_log "$log" 'Initialization Sequence Completed' 30 && ping_ok "$NS_B" 10.8.0.1 56 5; then
+		pass "pkcs12 ($how): our client connected with the sample client.p12, no --ca, ping"
+	else
+		fail "pkcs12 ($how): no tunnel (log $log)"
+	fi
+	stop_pid "$PID_C"
+}
+
 run_proto udp
 run_proto tcp
 run_redirect
+sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-p.txt|" \
+	-e "s|^status .*|status $WORK/status-p.log|" \
+	"$EX/sample-config-files/server.conf" >"$WORK/server-p.conf"
+start_in "$NS_A" "$WORK/server-p.log" "$DEBIAN_OPENVPN" --cd "$KEYS" --config "$WORK/server-p.conf"
+PID_S=$LAST_PID
+wait_log "$WORK/server-p.log" 'Initialization Sequence Completed' 15 || fail "pkcs12: Debian server did not start"
+for how in file inline wrong; do
+	run_pkcs12 "$how"
+done
+stop_pid "$PID_S"
 finish

@@ -322,8 +322,11 @@ static void test_inline_options(void **state)
 {
 	struct options *o = *state;
 
-	assert_int_equal(parse(o, "<pkcs12>\nAAAA\n</pkcs12>\n"), -EINVAL);
-	assert_error("t.conf:1: option 'pkcs12' is not supported yet by this version");
+	assert_int_equal(parse(o, "<pkcs12>\nAAAA\n</pkcs12>\n"), 0);
+	assert_true(o->pkcs12.is_inline);
+	assert_string_equal(o->pkcs12.name, "AAAA\n");
+	assert_int_equal(parse(o, "<http-proxy-user-pass>\nu\np\n</http-proxy-user-pass>\n"), -EINVAL);
+	assert_error("t.conf:1: option 'http-proxy-user-pass' is not supported yet by this version");
 	assert_int_equal(parse(o, "<verb>\n3\n</verb>\n"), -EINVAL);
 	assert_error("t.conf:1: option 'verb': cannot be given as an inline <verb> block");
 	assert_int_equal(parse(o, "<bogus>\nx\n</bogus>\n"), -EINVAL);
@@ -567,7 +570,7 @@ static void test_tap_rejected(void **state)
 
 static void test_unsupported_rejected(void **state)
 {
-	expect_bad("pkcs12 bundle.p12\n", "t.conf:1: option 'pkcs12' is not supported yet by this version");
+	expect_bad("replay-persist r.txt\n", "t.conf:1: option 'replay-persist' is not supported yet by this version");
 	expect_bad("secret static.key\n", "option 'secret' is not supported yet");
 	expect_bad("tls-export-cert /tmp\n", "option 'tls-export-cert' is not supported yet");
 	expect_bad("up-delay\n", "option 'up-delay' is not supported yet");
@@ -1464,7 +1467,7 @@ static void test_help(void **state)
 	assert_non_null(strstr(out, "  --remote host [port] [proto]\n"));
 	assert_non_null(strstr(out, "  --keepalive interval timeout\n"));
 	assert_non_null(strstr(out, "  --tls-server\n"));
-	assert_non_null(strstr(out, "  --pkcs12 file "));
+	assert_non_null(strstr(out, "  --secret file [direction] "));
 	assert_non_null(strstr(out, "[not supported yet]"));
 	assert_non_null(strstr(out, "[Windows only]"));
 	assert_null(strstr(out, "  --verb n ["));

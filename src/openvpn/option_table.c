@@ -174,6 +174,9 @@ static const struct {
 	{ "fast-io", "writes never wait for poll/epoll first here" },
 	{ "hash-size", "the client tables grow as needed" },
 	{ "bcast-buffers", "there is no broadcast queue (tun mode, unicast only)" },
+	{ "ifconfig-nowarn", "the peer's --ifconfig is never compared with ours here" },
+	{ "disable-occ", "differences between the peers' option strings are never warned about here" },
+	{ "allow-recursive-routing", "tunnel packets to the VPN server's own address are never dropped here" },
 };
 
 static int opt_inert(struct options *o, const struct option_call *c)
@@ -1983,7 +1986,7 @@ static const struct option_def option_table[] = {
 	{ "ignore-unknown-option", "opt [opt ...]", 1, MANY, C, 0, opt_ignore_unknown },
 	{ "script-security", "level", 1, 1, C, 0, opt_script_security },
 	{ "plugin", "module [args ...]", 1, MANY, C, 0, opt_not_yet },
-	{ "disable-occ", "", 0, 0, C, 0, opt_not_yet },
+	{ "disable-occ", "", 0, 0, C, 0, opt_inert },
 	{ "compat-mode", "version", 1, 1, C, 0, opt_not_yet },
 	{ "genkey", "[secret|tls-auth|tls-crypt|tls-crypt-v2-server|tls-crypt-v2-client] [keyfile] [metadata]", 0, 3, C, 0, opt_genkey },
 	{ "show-ciphers", "", 0, 0, C, 0, opt_show },
@@ -2056,7 +2059,7 @@ static const struct option_def option_table[] = {
 	{ "ifconfig", "local remote|netmask", 2, 2, C | P, 0, opt_ifconfig },
 	{ "ifconfig-ipv6", "addr/bits remote", 2, 2, C | P, 0, opt_ifconfig_ipv6 },
 	{ "ifconfig-noexec", "", 0, 0, C, 0, opt_flag },
-	{ "ifconfig-nowarn", "", 0, 0, C, 0, opt_not_yet },
+	{ "ifconfig-nowarn", "", 0, 0, C, 0, opt_inert },
 	{ "persist-tun", "", 0, 0, C, 0, opt_flag },
 	{ "persist-key", "", 0, 0, C, 0, opt_flag },
 	{ "up", "cmd", 1, 1, C, 0, opt_script },
@@ -2080,7 +2083,7 @@ static const struct option_def option_table[] = {
 	{ "route-noexec", "", 0, 0, C, 0, opt_flag },
 	{ "route-nopull", "", 0, 0, C, 0, opt_flag },
 	{ "allow-pull-fqdn", "", 0, 0, C, 0, opt_not_yet },
-	{ "allow-recursive-routing", "", 0, 0, C, 0, opt_not_yet },
+	{ "allow-recursive-routing", "", 0, 0, C, 0, opt_inert },
 	{ "redirect-gateway", "[flags ...]", 0, MANY, C | P, RT, opt_redirect_gateway },
 	{ "redirect-private", "[flags ...]", 0, MANY, C | P, RT, opt_not_yet },
 	{ "block-ipv6", "", 0, 0, C | P, RT, opt_not_yet },

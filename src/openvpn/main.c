@@ -5,6 +5,7 @@
  * connection (handled inside the instance), SIGUSR2 logs statistics.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,12 @@ int main(int argc, char **argv)
 		return 1;
 	for (;;) {
 		end = o.mode_server ? server_run(&o, &persist) : tunnel_run(&o, &persist);
+		if (end == TUNNEL_RESTART_SOFT && o.remap_usr1) {
+			msg(M_INFO, "--remap-usr1: the restart becomes %s",
+			    o.remap_usr1 == SIGHUP ? "SIGHUP (configuration read again)" :
+						     "SIGTERM (exit)");
+			end = o.remap_usr1 == SIGHUP ? TUNNEL_RESTART_HARD : TUNNEL_EXIT;
+		}
 		if (end == TUNNEL_RESTART_SOFT)
 			continue;
 		if (end != TUNNEL_RESTART_HARD)

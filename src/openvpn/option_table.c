@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 
 #include "compat.h"
@@ -294,6 +295,18 @@ static int opt_show(struct options *o, const struct option_call *c)
 			o->show = actions[i].action;
 	if (o->show == SHOW_GATEWAY && c->argc > 1)
 		return set_str(c, &o->show_gateway_target, c->argv[1]);
+	return 0;
+}
+
+/* --remap-usr1 SIGHUP|SIGTERM: what every soft restart becomes */
+static int opt_remap_usr1(struct options *o, const struct option_call *c)
+{
+	if (strcmp(c->argv[1], "SIGHUP") == 0)
+		o->remap_usr1 = SIGHUP;
+	else if (strcmp(c->argv[1], "SIGTERM") == 0)
+		o->remap_usr1 = SIGTERM;
+	else
+		return options_error(c, "'%s' is not SIGHUP or SIGTERM", c->argv[1]);
 	return 0;
 }
 
@@ -1977,7 +1990,7 @@ static const struct option_def option_table[] = {
 	{ "setcon", "context", 1, 1, C, 0, opt_not_yet },
 	{ "nice", "n", 1, 1, C, 0, opt_nice },
 	{ "mlock", "", 0, 0, C, 0, opt_client_flag },
-	{ "remap-usr1", "signal", 1, 1, C, 0, opt_not_yet },
+	{ "remap-usr1", "SIGHUP|SIGTERM", 1, 1, C, 0, opt_remap_usr1 },
 	{ "status", "file [n]", 1, 2, C, 0, opt_status },
 	{ "status-version", "n", 1, 1, C, 0, opt_status_version },
 	{ "tmp-dir", "dir", 1, 1, C, 0, opt_tmp_dir },

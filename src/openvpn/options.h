@@ -366,6 +366,7 @@ struct options {
 	/* informational commands */
 	bool show_version;
 	bool show_help;
+	int remap_usr1;            /* --remap-usr1: 0, SIGHUP or SIGTERM */
 	enum show_action show;     /* --show-ciphers, --mktun, ...: show.c */
 	char *show_gateway_target; /* --show-gateway IPv6-target */
 

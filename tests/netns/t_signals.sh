@@ -1,6 +1,7 @@
 #!/bin/bash
 # Signals and process options: SIGUSR2 statistics, SIGUSR1 soft restart,
-# SIGHUP re-reading the config, --daemon/--log/--writepid, --user/--group.
+# SIGHUP re-reading the config, --remap-usr1, --daemon/--log/--writepid,
+# --user/--group.
 . "$(dirname "$0")/lib.sh"
 
 require_root
@@ -62,6 +63,33 @@ fi
 stop_pid "$PID_A" && ! ip -n "$NS_A" link show "tuna$UNIQ" >/dev/null 2>&1 &&
 	! ip -n "$NS_A" route | grep -q "10.205.$OCTET.0" &&
 	pass "SIGTERM: exit, tun and routes removed" || fail "SIGTERM cleanup"
+
+# --remap-usr1: SIGUSR1 becomes a config re-read (SIGHUP) or an exit (SIGTERM)
+for sig in SIGHUP SIGTERM; do
+	log="$WORK/remap-$sig.log"
+	start_in "$NS_A" "$log" "$OPENVPN_BIN" --config "$CONF_A" --remap-usr1 "$sig"
+	pid=$LAST_PID
+	wait_log "$log" 'Initialization Sequence Completed' 10 || fail "--remap-usr1 $sig: no tunnel"
+	kill -USR1 "$pid"
+	if [ "$sig" = SIGHUP ] && wait_log "$log" 'the restart becomes SIGHUP' 5 &&
+		wait_log "$log" 'Closing TUN/TAP interface' 5 &&
+		for _ in $(seq 50); do
+			[ "$(grep -c 'Initialization Sequence Completed' "$log")" -ge 2 ] && break
+			sleep 0.2
+		done && [ "$(grep -c 'Initialization Sequence Completed' "$log")" -ge 2 ] &&
+		ping_ok "$NS_A" "$TUN_B" 56 5; then
+		pass "--remap-usr1 SIGHUP: SIGUSR1 re-read the config, tun reopened, traffic flows"
+	elif [ "$sig" = SIGTERM ] && wait_log "$log" 'the restart becomes SIGTERM' 5 &&
+		wait_gone "$pid" 5 && ! ip -n "$NS_A" link show "tuna$UNIQ" >/dev/null 2>&1; then
+		pass "--remap-usr1 SIGTERM: SIGUSR1 made the daemon exit and remove its tun"
+	else
+		fail "--remap-usr1 $sig (log $log)"
+	fi
+	stop_pid "$pid"
+done
+out=$("$OPENVPN_BIN" --remap-usr1 SIGINT 2>&1) && fail "--remap-usr1 SIGINT accepted" ||
+	{ grep -q "'SIGINT' is not SIGHUP or SIGTERM" <<<"$out" && pass "--remap-usr1 SIGINT refused" ||
+		fail "--remap-usr1 SIGINT: $out"; }
 
 # --daemon --log --writepid --user nobody --group nogroup (privileges dropped)
 PIDFILE="$WORK/ovpn.pid"

@@ -82,6 +82,34 @@ require_debian_samples() {
 		skip "Debian's sample configs are missing ($EX; apt-get install openvpn)"
 }
 
+# sample_server_conf NAME [extra config lines...]: Debian's sample server.conf
+# with its files in $WORK, as $WORK/server-NAME.conf (needs require_debian_samples)
+sample_server_conf() {
+	local name=$1 line
+	shift
+	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-$name.txt|" \
+		-e "s|^status .*|status $WORK/status-$name.log 1|" \
+		"$EX/sample-config-files/server.conf" >"$WORK/server-$name.conf"
+	echo >>"$WORK/server-$name.conf"	# the sample's last line has no newline
+	for line in "$@"; do
+		echo "$line" >>"$WORK/server-$name.conf"
+	done
+}
+
+# sample_client_conf NAME CERT KEY [extra lines...]: Debian's sample client.conf
+# for a server at $ADDR_A, as $WORK/client-NAME.conf
+sample_client_conf() {
+	local name=$1 cert=$2 key=$3 line
+	shift 3
+	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
+		-e "s|^cert .*|cert $cert|" -e "s|^key .*|key $key|" \
+		"$EX/sample-config-files/client.conf" >"$WORK/client-$name.conf"
+	echo >>"$WORK/client-$name.conf"
+	for line in "$@"; do
+		echo "$line" >>"$WORK/client-$name.conf"
+	done
+}
+
 netns_pair() {
 	ip netns add "$NS_A" || return 1
 	ip netns add "$NS_B" || return 1

@@ -85,29 +85,9 @@ mc_in() {
 	ip netns exec "$ns" python3 "$WORK/mc.py" "$@" >"$out" 2>&1
 }
 
+# the sample server with a short keepalive, so that kills and exits show fast
 server_conf() {
-	local name=$1 line
-	shift
-	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-$name.txt|" \
-		-e "s|^status .*|status $WORK/status-$name.log 1|" \
-		-e "s|^keepalive .*|keepalive 2 10|" \
-		"$EX/sample-config-files/server.conf" >"$WORK/server-$name.conf"
-	echo >>"$WORK/server-$name.conf"
-	for line in "$@"; do
-		echo "$line" >>"$WORK/server-$name.conf"
-	done
-}
-
-client_conf() {
-	local name=$1 cert=$2 key=$3 line
-	shift 3
-	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
-		-e "s|^cert .*|cert $cert|" -e "s|^key .*|key $key|" \
-		"$EX/sample-config-files/client.conf" >"$WORK/client-$name.conf"
-	echo >>"$WORK/client-$name.conf"
-	for line in "$@"; do
-		echo "$line" >>"$WORK/client-$name.conf"
-	done
+	sample_server_conf "$@" && sed -i 's/^keepalive .*/keepalive 2 10/' "$WORK/server-$1.conf"
 }
 
 # ---- our client: unix socket and --management-hold ---------------------------
@@ -261,8 +241,8 @@ case_wording() {
 }
 
 server_conf main "management 127.0.0.1 $MPORT $WORK/mgmt.pw" "verb 3"
-client_conf deb0 client.crt client.key
-client_conf ours1 "$WORK/client3.crt" "$WORK/client3.key" \
+sample_client_conf deb0 client.crt client.key
+sample_client_conf ours1 "$WORK/client3.crt" "$WORK/client3.key" \
 	"management $SOCK unix" "management-hold" "management-log-cache 50"
 start_in "$NS_A" "$WORK/server.log" "$OPENVPN_BIN" --cd "$KEYS" --config "$WORK/server-main.conf"
 PID_S=$LAST_PID

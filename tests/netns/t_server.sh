@@ -23,32 +23,6 @@ for n in 3 4; do
 		{ fail "cannot sign a client certificate with the sample CA"; finish; }
 done
 
-# server_conf NAME [extra config lines...]
-server_conf() {
-	local name=$1 line
-	shift
-	sed -e "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $WORK/ipp-$name.txt|" \
-		-e "s|^status .*|status $WORK/status-$name.log 1|" \
-		"$EX/sample-config-files/server.conf" >"$WORK/server-$name.conf"
-	echo >>"$WORK/server-$name.conf"	# the sample's last line has no newline
-	for line in "$@"; do
-		echo "$line" >>"$WORK/server-$name.conf"
-	done
-}
-
-# client_conf NAME CERT KEY [extra lines...]
-client_conf() {
-	local name=$1 cert=$2 key=$3 line
-	shift 3
-	sed -e "s|^remote my-server-1 1194|remote $ADDR_A 1194|" \
-		-e "s|^cert .*|cert $cert|" -e "s|^key .*|key $key|" \
-		"$EX/sample-config-files/client.conf" >"$WORK/client-$name.conf"
-	echo >>"$WORK/client-$name.conf"
-	for line in "$@"; do
-		echo "$line" >>"$WORK/client-$name.conf"
-	done
-}
-
 start_server() {
 	start_in "$NS_A" "$WORK/server-$1.log" "$OPENVPN_BIN" --cd "$KEYS" --config "$WORK/server-$1.conf"
 	PID_S=$LAST_PID
@@ -75,10 +49,10 @@ stop_all() {
 # ---- UDP, IPv4 and IPv6 in the tunnel, two Debian clients and ours ---------
 case_udp() {
 	local a0 a1 a2 rows
-	server_conf udp "server-ipv6 fd00:8:$OCTET::/64"
-	client_conf deb0 client.crt client.key
-	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key"
-	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+	sample_server_conf udp "server-ipv6 fd00:8:$OCTET::/64"
+	sample_client_conf deb0 client.crt client.key
+	sample_client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key"
+	sample_client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
 	start_server udp || { fail "udp: our server did not start"; return; }
 	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; local p0=$LAST_PID
 	start_client "$C1" deb1 "$DEBIAN_OPENVPN"; local p1=$LAST_PID
@@ -137,11 +111,11 @@ case_ccd() {
 	mkdir -p "$WORK/ccd"
 	echo "iroute $IROUTE_NET.0 255.255.255.0" >"$WORK/ccd/Test-Client"
 	echo "disable" >"$WORK/ccd/Test-Client-4"
-	server_conf ccd "client-config-dir $WORK/ccd" "client-to-client" \
+	sample_server_conf ccd "client-config-dir $WORK/ccd" "client-to-client" \
 		"route $IROUTE_NET.0 255.255.255.0" "push \"route $IROUTE_NET.0 255.255.255.0\""
-	client_conf deb0 client.crt client.key
-	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key"
-	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+	sample_client_conf deb0 client.crt client.key
+	sample_client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key"
+	sample_client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
 	# the network behind the client (lo: no dummy module needed)
 	ip -n "$C0" addr add "$IROUTE_NET.1/24" dev lo
 	start_server ccd || { fail "ccd: our server did not start"; return; }
@@ -183,10 +157,10 @@ case_ccd() {
 
 # ---- TCP ------------------------------------------------------------------------
 case_tcp() {
-	server_conf tcp
+	sample_server_conf tcp
 	sed -i -e 's/^proto udp/proto tcp/' -e 's/^explicit-exit-notify 1/;&/' "$WORK/server-tcp.conf"
-	client_conf deb0 client.crt client.key
-	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+	sample_client_conf deb0 client.crt client.key
+	sample_client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
 	sed -i 's/^proto udp/proto tcp/' "$WORK/client-deb0.conf" "$WORK/client-ours2.conf"
 	start_server tcp || { fail "tcp: our server did not start"; return; }
 	start_client "$C0" deb0 "$DEBIAN_OPENVPN"; local p0=$LAST_PID
@@ -230,13 +204,13 @@ EOS
 	printf 'Test-Client-4\nsecret-Test-Client-4\n' >"$WORK/up1.txt"
 	printf 'Test-Client-3\nwrong\n' >"$WORK/up2-bad.txt"
 	printf 'Test-Client-3\nsecret-Test-Client-3\n' >"$WORK/up2.txt"
-	server_conf scripts "script-security 2" "auth-user-pass-verify $WORK/auth.sh via-file" \
+	sample_server_conf scripts "script-security 2" "auth-user-pass-verify $WORK/auth.sh via-file" \
 		"client-connect $WORK/cc.sh" "client-disconnect $WORK/cd.sh" "learn-address $WORK/la.sh" \
 		"up $WORK/up.sh" "route-up $WORK/rup.sh"
-	client_conf deb0 client.crt client.key "auth-user-pass $WORK/up0.txt" "explicit-exit-notify 1"
-	client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key" "auth-user-pass $WORK/up1.txt"
-	client_conf ours2bad "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2-bad.txt"
-	client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2.txt" \
+	sample_client_conf deb0 client.crt client.key "auth-user-pass $WORK/up0.txt" "explicit-exit-notify 1"
+	sample_client_conf deb1 "$WORK/client4.crt" "$WORK/client4.key" "auth-user-pass $WORK/up1.txt"
+	sample_client_conf ours2bad "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2-bad.txt"
+	sample_client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "auth-user-pass $WORK/up2.txt" \
 		"explicit-exit-notify 1"
 	start_server scripts || { fail "scripts: our server did not start"; return; }
 	if [ "$(cut -d' ' -f1 "$WORK/order.log" 2>/dev/null | tr '\n' ,)" = "up,route-up," ]; then
@@ -305,13 +279,13 @@ EOS
 	printf 'alice\npw-alice\n' >"$WORK/up-alice.txt"
 	printf 'bob\npw-bob\n' >"$WORK/up-bob.txt"
 	printf 'bob\nguess\n' >"$WORK/up-bob-bad.txt"
-	server_conf nocert "verify-client-cert none" "username-as-common-name" \
+	sample_server_conf nocert "verify-client-cert none" "username-as-common-name" \
 		"script-security 2" "auth-user-pass-verify $WORK/auth-env.sh via-file" \
 		"client-config-dir $WORK/ccd-nocert" "max-routes-per-client 40"
 	# clients without a certificate of their own: no cert/key lines at all
-	client_conf deb0 x x "auth-user-pass $WORK/up-alice.txt"
-	client_conf ours2 x x "auth-user-pass $WORK/up-bob.txt"
-	client_conf ours2bad x x "auth-user-pass $WORK/up-bob-bad.txt"
+	sample_client_conf deb0 x x "auth-user-pass $WORK/up-alice.txt"
+	sample_client_conf ours2 x x "auth-user-pass $WORK/up-bob.txt"
+	sample_client_conf ours2bad x x "auth-user-pass $WORK/up-bob-bad.txt"
 	sed -i -e '/^cert /d' -e '/^key /d' "$WORK/client-deb0.conf" "$WORK/client-ours2.conf" \
 		"$WORK/client-ours2bad.conf"
 	start_server nocert || { fail "nocert: our server did not start"; return; }
@@ -362,9 +336,9 @@ case_wrap() {
 		else
 			srv_line="tls-auth ta.key 0" cli_line="tls-auth ta.key 1"
 		fi
-		server_conf "$mode" "$srv_line"
-		client_conf deb0 client.crt client.key "$cli_line"
-		client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "$cli_line"
+		sample_server_conf "$mode" "$srv_line"
+		sample_client_conf deb0 client.crt client.key "$cli_line"
+		sample_client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key" "$cli_line"
 		start_server "$mode" || { fail "$mode: our server did not start"; continue; }
 		start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
 		start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
@@ -396,8 +370,8 @@ case_topologies() {
 		PID_S=$LAST_PID
 		wait_log "$WORK/server-$name.log" 'Initialization Sequence Completed' 15 ||
 			{ fail "$name: server did not start"; continue; }
-		client_conf deb0 client.crt client.key
-		client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
+		sample_client_conf deb0 client.crt client.key
+		sample_client_conf ours2 "$WORK/client3.crt" "$WORK/client3.key"
 		start_client "$C0" deb0 "$DEBIAN_OPENVPN"; p0=$LAST_PID
 		start_client "$C2" ours2 "$OPENVPN_BIN"; p2=$LAST_PID
 		if wait_log "$WORK/deb0.log" 'Initialization Sequence Completed' 30 &&
